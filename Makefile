@@ -1,0 +1,24 @@
+# One entry point for people and CI. `make test` is what CI runs (.ci/run); `make run` starts the gateway.
+SHELL := /bin/bash
+NPM ?= npm
+
+.PHONY: all install build test bench clean
+all: build
+
+# Installs the pinned toolchain once (postinstall applies patches/ with patch-package).
+node_modules/.installed: package.json package-lock.json patches/*.patch
+	$(NPM) ci --no-audit --no-fund
+	touch $@
+install: node_modules/.installed
+
+build: install
+	node scripts/build.mjs
+
+test: build
+	npx vitest run
+
+bench: build
+	npx tsx bench/run.ts
+
+clean:
+	rm -rf build bench/results
