@@ -1,0 +1,128 @@
+// Host-side state behind a proxy-wasm context id. A root context exists per plugin per VM; a stream
+// context per plugin per HTTP stream. Host functions act on the "current" context (the one whose
+// callback is running) or the one the module selected with proxy_set_effective_context.
+import { BufferType, MapType, WasmResult } from "../abi/constants.ts";
+import type { UpstreamResponse } from "../services/clusters.ts";
+import type { Timer } from "../services/clock.ts";
+import { BodyBuffer } from "./body-buffer.ts";
+import type { HeaderMap } from "./header-map.ts";
+import type { WasmVm } from "./vm.ts";
+
+/** What a plugin instance is, as properties and configuration buffers expose it. */
+export interface PluginIdentity {
+  name: string;
+  rootId: string;
+  vmId: string;
+  configuration: Buffer;
+  /** Envoy's node identity (`node.id`, `node.cluster`). */
+  node: { id: string; cluster: string };
+}
+
+export abstract class HostContext {
+  constructor(readonly vm: WasmVm, readonly id: number) {}
+
+  abstract get root(): RootContext;
+
+  /** Envoy's getConstMap: the map readable now, or null (BadArgument). */
+  constMap(type: number): HeaderMap | null {
+    return this.root.rootConstMap(type);
+  }
+
+  /** Envoy's getMap: the map writable now, or null (BadArgument). */
+  mutableMap(_type: number): HeaderMap | null {
+    return null;
+  }
+
+  buffer(type: number): BodyBuffer | null {
+    return this.root.rootBuffer(type);
+  }
+
+  /** A property value serialized as Envoy serializes it, or a WasmResult error code. */
+  abstract property(path: string[]): Buffer | number;
+
+  setProperty(_path: string, _value: Buffer): number {
+    return WasmResult.NotFound;
+  }
+
+  continueStream(_type: number): number {
+    return WasmResult.Ok; // no stream callbacks on a root context: Envoy does nothing and says Ok
+  }
+
+  closeStream(_type: number): number {
+    return WasmResult.Ok;
+  }
+
+  sendLocalResponse(_status: number, _details: string, _body: Buffer, _headers: [Buffer, Buffer][], _grpc: number): number {
+    return WasmResult.Ok; // no decoder callbacks outside a stream: accepted and ignored, as in Envoy
+  }
+}
+
+interface PendingCall { token: number }
+
+export class RootContext extends HostContext {
+  /** Set while proxy_on_configure runs: the plugin configuration is only readable then. */
+  configuring = false;
+  /** Set while proxy_on_http_call_response runs. */
+  httpCallResponse: UpstreamResponse | null = null;
+  /** Set while proxy_on_redis_call_response runs (Higress). */
+  redisResponse: Buffer | null = null;
+  /** proxy_get_status: the last callout status (BrokenConnection/"reset" on a failed http call). */
+  status: { code: number; message: string } = { code: WasmResult.Ok, message: "" };
+  readonly pendingHttpCalls = new Map<number, PendingCall>();
+  private nextHttpToken = 1;
+  tick: Timer | null = null;
+
+  constructor(vm: WasmVm, id: number, readonly plugin: PluginIdentity) {
+    super(vm, id);
+  }
+
+  get root(): RootContext {
+    return this;
+  }
+
+  allocHttpToken(): number {
+    let token = this.nextHttpToken++;
+    while (token === 0 || this.pendingHttpCalls.has(token)) token = this.nextHttpToken++ >>> 0;
+    return token;
+  }
+
+  rootConstMap(type: number): HeaderMap | null {
+    if (type === MapType.HttpCallResponseHeaders) return this.httpCallResponse?.headers ?? null;
+    if (type === MapType.HttpCallResponseTrailers) return this.httpCallResponse?.trailers ?? null;
+    return null;
+  }
+
+  rootBuffer(type: number): BodyBuffer | null {
+    switch (type) {
+      case BufferType.VmConfiguration:
+        return new BodyBuffer(this.vm.vmConfiguration, false);
+      case BufferType.PluginConfiguration:
+        return this.configuring ? new BodyBuffer(this.plugin.configuration, false) : null;
+      case BufferType.HttpCallResponseBody:
+        return this.httpCallResponse ? new BodyBuffer(this.httpCallResponse.body, false) : null;
+      case BufferType.RedisCallResponse:
+        return this.redisResponse ? new BodyBuffer(this.redisResponse, false) : null;
+      default:
+        return null;
+    }
+  }
+
+  property(path: string[]): Buffer | number {
+    return pluginProperty(this.plugin, path);
+  }
+}
+
+/** Properties that describe the plugin rather than a stream (readable from every context). */
+export function pluginProperty(plugin: PluginIdentity, path: string[]): Buffer | number {
+  const [head, ...rest] = path;
+  if (rest.length === 0) {
+    if (head === "plugin_name") return Buffer.from(plugin.name);
+    if (head === "plugin_root_id") return Buffer.from(plugin.rootId);
+    if (head === "plugin_vm_id") return Buffer.from(plugin.vmId);
+  }
+  if (head === "node" && rest.length === 1) {
+    if (rest[0] === "id") return Buffer.from(plugin.node.id);
+    if (rest[0] === "cluster") return Buffer.from(plugin.node.cluster);
+  }
+  return WasmResult.NotFound;
+}

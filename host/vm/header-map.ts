@@ -1,0 +1,162 @@
+// An HTTP header map kept as encoded bytes, ordered as Envoy orders it (pseudo-headers first, then the
+// rest in insertion order), with lowercase keys. Guest calls copy these bytes straight into the module's
+// memory; the pairs encoding of the whole map is cached until the map changes.
+import { encodePairs, type BytePair } from "./pairs.ts";
+
+const COLON = 0x3a;
+
+function toLowerAscii(src: Uint8Array): Buffer {
+  let upper = false;
+  for (let i = 0; i < src.length; i++) if (src[i] >= 0x41 && src[i] <= 0x5a) { upper = true; break; }
+  const out = Buffer.from(src);
+  if (upper) for (let i = 0; i < out.length; i++) if (out[i] >= 0x41 && out[i] <= 0x5a) out[i] |= 0x20;
+  return out;
+}
+
+export type HeaderInput = Iterable<readonly [string, string]> | Record<string, string | string[]>;
+
+export class HeaderMap {
+  private keys: Buffer[] = [];
+  private values: Buffer[] = [];
+  private pseudoCount = 0;
+  private encoded: Buffer | null = null;
+
+  static from(input: HeaderInput | HeaderMap | undefined): HeaderMap {
+    if (input instanceof HeaderMap) return input;
+    const map = new HeaderMap();
+    if (!input) return map;
+    const entries: Iterable<readonly [string, string | string[]]> =
+      Symbol.iterator in Object(input) ? (input as Iterable<readonly [string, string]>) : Object.entries(input);
+    for (const [k, v] of entries) {
+      for (const one of Array.isArray(v) ? v : [v]) map.add(Buffer.from(k), Buffer.from(String(one)));
+    }
+    return map;
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** Sum of key and value lengths, Envoy's HeaderMap::byteSize(). */
+  get byteSize(): number {
+    let n = 0;
+    for (let i = 0; i < this.keys.length; i++) n += this.keys[i].length + this.values[i].length;
+    return n;
+  }
+
+  /** Index of the first entry whose key equals `key` ignoring ASCII case; -1 if none. */
+  private indexOf(key: Uint8Array, from = 0): number {
+    const n = key.length;
+    outer: for (let i = from; i < this.keys.length; i++) {
+      const k = this.keys[i];
+      if (k.length !== n) continue;
+      for (let j = 0; j < n; j++) {
+        let c = key[j];
+        if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+        if (k[j] !== c) continue outer;
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  getBytes(key: Uint8Array): Buffer | undefined {
+    const i = this.indexOf(key);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  get(name: string): string | undefined {
+    return this.getBytes(Buffer.from(name))?.toString("utf8");
+  }
+
+  getAll(name: string): string[] {
+    const key = Buffer.from(name);
+    const out: string[] = [];
+    for (let i = this.indexOf(key); i >= 0; i = this.indexOf(key, i + 1)) out.push(this.values[i].toString("utf8"));
+    return out;
+  }
+
+  has(name: string): boolean {
+    return this.indexOf(Buffer.from(name)) >= 0;
+  }
+
+  add(key: Uint8Array, value: Uint8Array): void {
+    const k = toLowerAscii(key);
+    const v = Buffer.from(value);
+    if (k[0] === COLON) {
+      this.keys.splice(this.pseudoCount, 0, k);
+      this.values.splice(this.pseudoCount, 0, v);
+      this.pseudoCount++;
+    } else {
+      this.keys.push(k);
+      this.values.push(v);
+    }
+    this.encoded = null;
+  }
+
+  remove(key: Uint8Array): void {
+    for (let i = this.indexOf(key); i >= 0; i = this.indexOf(key, i)) {
+      if (this.keys[i][0] === COLON) this.pseudoCount--;
+      this.keys.splice(i, 1);
+      this.values.splice(i, 1);
+      this.encoded = null;
+    }
+  }
+
+  /** Envoy's setCopy: replaces the first entry's value and drops the other entries of that key. */
+  replace(key: Uint8Array, value: Uint8Array): void {
+    const i = this.indexOf(key);
+    if (i < 0) return this.add(key, value);
+    this.values[i] = Buffer.from(value);
+    for (let j = this.indexOf(key, i + 1); j >= 0; j = this.indexOf(key, j)) {
+      if (this.keys[j][0] === COLON) this.pseudoCount--;
+      this.keys.splice(j, 1);
+      this.values.splice(j, 1);
+    }
+    this.encoded = null;
+  }
+
+  set(name: string, value: string): void {
+    this.replace(Buffer.from(name), Buffer.from(value));
+  }
+
+  delete(name: string): void {
+    this.remove(Buffer.from(name));
+  }
+
+  clear(): void {
+    this.keys = [];
+    this.values = [];
+    this.pseudoCount = 0;
+    this.encoded = null;
+  }
+
+  setPairs(pairs: readonly BytePair[]): void {
+    this.clear();
+    for (const [k, v] of pairs) this.add(k, v);
+  }
+
+  /** The map in the pairs encoding (cached until the map changes). */
+  encode(): Buffer {
+    return (this.encoded ??= encodePairs(this.keys.map((k, i) => [k, this.values[i]] as BytePair)));
+  }
+
+  entries(): [string, string][] {
+    return this.keys.map((k, i) => [k.toString("utf8"), this.values[i].toString("utf8")]);
+  }
+
+  toObject(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of this.entries()) out[k] = k in out ? `${out[k]},${v}` : v;
+    return out;
+  }
+
+  clone(): HeaderMap {
+    const copy = new HeaderMap();
+    copy.keys = this.keys.slice();
+    copy.values = this.values.slice();
+    copy.pseudoCount = this.pseudoCount;
+    copy.encoded = this.encoded;
+    return copy;
+  }
+}
