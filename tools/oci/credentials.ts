@@ -27,7 +27,7 @@ export function resolveCredentials(host: string, repository: string, env: NodeJS
     return { kind: "basic", username: user, password, origin: "REGISTRY_USERNAME/REGISTRY_PASSWORD" };
   }
   for (const file of authFiles(env)) {
-    const found = fromAuthFile(file, host, repository);
+    const found = fromAuthFile(file, host, repository, env);
     if (found) return found;
   }
   return { kind: "anonymous", origin: "no credentials found" };
@@ -41,7 +41,7 @@ function authFiles(env: NodeJS.ProcessEnv): string[] {
   return files.filter((f) => existsSync(f));
 }
 
-function fromAuthFile(file: string, host: string, repository: string): Credentials | undefined {
+function fromAuthFile(file: string, host: string, repository: string, env: NodeJS.ProcessEnv): Credentials | undefined {
   let config: any;
   try {
     config = JSON.parse(readFileSync(file, "utf8"));
@@ -50,7 +50,7 @@ function fromAuthFile(file: string, host: string, repository: string): Credentia
   }
   const wanted = normaliseHost(host);
   const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => normaliseKey(key) === wanted)?.[1] as string | undefined;
-  if (helper) return fromHelper(helper, host, `${file} credHelpers`);
+  if (helper) return fromHelper(helper, host, `${file} credHelpers`, env);
 
   const target = `${wanted}/${repository}`;
   const matches = Object.entries(config.auths ?? {})
@@ -59,7 +59,7 @@ function fromAuthFile(file: string, host: string, repository: string): Credentia
     .sort((a, b) => b.key.length - a.key.length);
   const entry = matches.find(({ entry }) => entry.auth || entry.username || entry.identitytoken)?.entry;
   if (entry) return fromAuthEntry(entry, `${file}`);
-  if (config.credsStore) return fromHelper(config.credsStore, host, `${file} credsStore`);
+  if (config.credsStore) return fromHelper(config.credsStore, host, `${file} credsStore`, env);
   return undefined;
 }
 
@@ -72,9 +72,9 @@ function fromAuthEntry(entry: any, origin: string): Credentials {
   return { kind: "basic", username: decoded.slice(0, colon), password: decoded.slice(colon + 1), origin };
 }
 
-function fromHelper(helper: string, host: string, origin: string): Credentials {
+function fromHelper(helper: string, host: string, origin: string, env: NodeJS.ProcessEnv): Credentials {
   const program = `docker-credential-${helper}`;
-  const run = spawnSync(program, ["get"], { input: host, encoding: "utf8", timeout: 30_000 });
+  const run = spawnSync(program, ["get"], { input: host, encoding: "utf8", timeout: 30_000, env });
   if (run.error) throw new CredentialsError(`${origin}: cannot run ${program}: ${run.error.message}`);
   // Helpers answer "credentials not found in native keychain" with a non-zero exit: that means anonymous.
   if (run.status !== 0) {

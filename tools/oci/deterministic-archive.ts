@@ -19,7 +19,7 @@ export interface ArchiveEntry {
 export async function tarSingleFile(entry: ArchiveEntry): Promise<Uint8Array> {
   const archive = pack();
   const chunks: Uint8Array[] = [];
-  archive.on("data", (chunk: Uint8Array) => chunks.push(chunk));
+  archive.on("data", (chunk: unknown) => chunks.push(chunk as Uint8Array));
   const finished = new Promise<void>((resolve, reject) => {
     archive.on("end", () => resolve());
     archive.on("error", reject);

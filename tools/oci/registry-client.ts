@@ -113,7 +113,9 @@ export class RegistryClient {
     const headers: Record<string, string> = { ...init.headers };
     if (this.authorization && new URL(url).origin === this.ref.apiOrigin) headers.authorization = this.authorization;
     try {
-      return await fetch(url, { method, headers, body: init.body, signal: AbortSignal.timeout(this.timeoutMs) });
+      // Node's fetch sends a Uint8Array as is; the DOM typings only list ArrayBuffer views via BufferSource.
+      const body = init.body as unknown as BodyInit | undefined;
+      return await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       throw new RegistryError(`cannot reach ${new URL(url).origin}: ${describeNetworkError(e, this.timeoutMs)}`, "unreachable");
     }

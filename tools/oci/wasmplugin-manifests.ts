@@ -120,9 +120,9 @@ export function generateManifests(options: GenerateOptions): GeneratedManifest[]
     if (problems.length) throw new ManifestError(`${name}: examples/wasmplugin.yaml does not satisfy spec.yaml:\n  ${problems.join("\n  ")}`);
     const tag = options.tag ?? plugin.version;
     const higress = higressWasmPlugin(plugin, examples, `oci://${displayReference(registry, name, tagFor(tag, "higress"))}`);
-    const istio = istioWasmPlugin(plugin, examples, `oci://${displayReference(registry, name, tagFor(tag, "istio"))}`);
     const crdProblems = crdValidator?.(higress) ?? [];
     if (crdProblems.length) throw new ManifestError(`${name}: the Higress WasmPlugin does not validate against the CRD:\n  ${crdProblems.join("\n  ")}`);
+    const istio = istioWasmPlugin(plugin, examples, `oci://${displayReference(registry, name, tagFor(tag, "istio"))}`);
     generated.push({ name, higressPath: join(options.outDir, "higress", `${name}.yaml`), istioPath: join(options.outDir, "istio", `${name}.yaml`), higress, istio });
   }
   writeGenerated(options, generated);
