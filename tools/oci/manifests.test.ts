@@ -140,11 +140,11 @@ describe("the CRD check catches what Kubernetes would reject or silently drop", 
   });
 
   it.each([
-    ["a misspelt spec field", (r: any) => (r.spec.matchRule = []), "WasmPlugin/spec must NOT have additional properties"],
-    ["a misspelt match rule field", (r: any) => (r.spec.matchRules[0].domains = ["a.com"]), "WasmPlugin/spec/matchRules/0 must NOT have additional properties"],
-    ["an unknown phase", (r: any) => (r.spec.phase = "AUTH"), "WasmPlugin/spec/phase must be equal to one of the allowed values"],
+    ["a misspelt spec field", (r: any) => (r.spec.matchRule = []), "WasmPlugin/spec must NOT have additional properties (matchRule)"],
+    ["a misspelt match rule field", (r: any) => (r.spec.matchRules[0].domains = ["a.com"]), "WasmPlugin/spec/matchRules/0 must NOT have additional properties (domains)"],
+    ["an unknown phase", (r: any) => (r.spec.phase = "AUTH"), "WasmPlugin/spec/phase must be equal to one of the allowed values: UNSPECIFIED_PHASE, AUTHN, AUTHZ, STATS"],
     ["a priority that is not an integer", (r: any) => (r.spec.priority = "310"), "WasmPlugin/spec/priority must be integer"],
-    ["another kind", (r: any) => (r.kind = "EnvoyFilter"), "WasmPlugin/kind must be equal to constant"],
+    ["another kind", (r: any) => (r.kind = "EnvoyFilter"), 'WasmPlugin/kind must be equal to constant "WasmPlugin"'],
     ["an upper-case name", (r: any) => (r.metadata.name = "Key-Auth"), 'WasmPlugin/metadata/name must match pattern'],
   ])("rejects %s", (_label, mutate, message) => {
     const resource = valid();

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { Ajv } from "ajv";
+import { describeErrors } from "./schema-validation.ts";
 
 export const PHASES = ["UNSPECIFIED_PHASE", "AUTHN", "AUTHZ", "STATS"] as const;
 export type Phase = (typeof PHASES)[number];
@@ -105,7 +106,7 @@ export function readPluginSource(pluginsDir: string, name: string, buildDir: str
   const specPath = join(dir, "spec.yaml");
   const specBytes = readFileSync(specPath);
   const spec = parseYamlFile(specPath, specBytes.toString("utf8"));
-  if (!validateSpecYaml(spec)) throw new PluginSourceError(`${specPath}: ${metaAjv.errorsText(validateSpecYaml.errors, { dataVar: "spec.yaml" })}`);
+  if (!validateSpecYaml(spec)) throw new PluginSourceError(`${specPath}: ${describeErrors(validateSpecYaml.errors, "spec.yaml").join("; ")}`);
   const declaredName = baseName(spec.info.name);
   if (declaredName !== name) {
     throw new PluginSourceError(`${specPath}: info.name "${spec.info.name}" does not name this directory (${name})`);
@@ -148,7 +149,7 @@ export function readPluginExamples(plugin: PluginSource): PluginExamples {
     throw new PluginSourceError(`${path} is missing: it holds the defaultConfig and matchRules the generated WasmPlugins ship`);
   }
   const examples = parseYamlFile(path, readFileSync(path, "utf8"));
-  if (!validateExamples(examples)) throw new PluginSourceError(`${path}: ${metaAjv.errorsText(validateExamples.errors, { dataVar: "examples" })}`);
+  if (!validateExamples(examples)) throw new PluginSourceError(`${path}: ${describeErrors(validateExamples.errors, "examples").join("; ")}`);
   return examples as PluginExamples;
 }
 

@@ -225,6 +225,9 @@ describe("make push when something goes wrong", () => {
     const run = await runCli(["push", "--registry", `${registry.host}/plugins`, "--layouts", join(fixtures.root, "nothing-here")]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("run `make image` first");
+    const unknown = await runCli(["push", "--registry", `${registry.host}/plugins`, "--layouts", layouts, "--only", "demo-limit,no-such-plugin"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("no image layout for no-such-plugin");
   });
 });
 

@@ -43,8 +43,11 @@ export class PushUsageError extends Error {}
 
 export async function pushAll(options: PushOptions): Promise<PushedImage[]> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const names = options.only ?? listLayouts(options.layoutsDir);
+  const built = listLayouts(options.layoutsDir);
+  const names = options.only ?? built;
   if (names.length === 0) throw new PushUsageError(`no image layouts under ${options.layoutsDir}: run \`make image\` first`);
+  const missing = names.filter((n) => !built.includes(n));
+  if (missing.length) throw new PushUsageError(`no image layout for ${missing.join(", ")} under ${options.layoutsDir}: run \`make image\` first`);
   if (options.tag !== undefined && (!isValidTag(options.tag) || !isValidTag(`${options.tag}-istio`))) {
     throw new PushUsageError(`TAG "${options.tag}" is not a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]*, at most 122 characters)`);
   }

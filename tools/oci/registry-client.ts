@@ -54,7 +54,8 @@ export class RegistryClient {
   /** POST an upload session, then PUT the whole blob to it with its digest (one request, no chunks). */
   async uploadBlob(digest: string, bytes: Uint8Array): Promise<void> {
     const started = await this.send("POST", this.url("blobs/uploads/"), { headers: { "content-length": "0" } });
-    if (started.status !== 202) throw await this.failure(started, "starting the upload");
+    // The spec says 202; accept any success, as other clients do, and rely on the Location header.
+    if (!started.ok) throw await this.failure(started, "starting the upload");
     await drain(started);
     const location = started.headers.get("location");
     if (!location) throw new RegistryError("the registry started an upload without a Location header", "registry", started.status);
@@ -65,7 +66,7 @@ export class RegistryClient {
       body: bytes,
       headers: { "content-type": "application/octet-stream", "content-length": String(bytes.byteLength) },
     });
-    if (put.status !== 201) throw await this.failure(put, "uploading");
+    if (!put.ok) throw await this.failure(put, "uploading");
     await drain(put);
     const stored = put.headers.get("docker-content-digest");
     if (stored && stored !== digest) throw new RegistryError(`the registry stored it as ${stored}`, "registry", put.status);
@@ -77,7 +78,7 @@ export class RegistryClient {
       body: bytes,
       headers: { "content-type": mediaType, "content-length": String(bytes.byteLength) },
     });
-    if (res.status !== 201) throw await this.failure(res, "uploading the manifest");
+    if (!res.ok) throw await this.failure(res, "uploading the manifest");
     await drain(res);
     const stored = res.headers.get("docker-content-digest") ?? digest;
     if (stored !== digest) throw new RegistryError(`the registry stored the manifest as ${stored}, not ${digest}`, "registry", res.status);

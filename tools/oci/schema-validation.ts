@@ -4,7 +4,7 @@
 //    `matchRule` would otherwise vanish on `kubectl apply`);
 //  - a plugin config against the OpenAPI 3 schema in the plugin's spec.yaml, with Higress's display-only
 //    keywords (scope, example, x-*-i18n) set aside so everything else is checked strictly.
-import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parse as parseYaml } from "yaml";
 
 export class SchemaError extends Error {}
@@ -45,11 +45,19 @@ function newAjv(): Ajv {
   return new Ajv({ allErrors: true, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false, validateFormats: false });
 }
 
-function asValidator(validate: ValidateFunction, ajv: Ajv, dataVar: string): Validator {
-  return (value) => {
-    if (validate(value)) return [];
-    return (validate.errors ?? []).map((e) => ajv.errorsText([e], { dataVar }));
-  };
+function asValidator(validate: ValidateFunction, dataVar: string): Validator {
+  return (value) => (validate(value) ? [] : describeErrors(validate.errors, dataVar));
+}
+
+/** ajv's messages, plus the detail they leave out: which values an enum allows, which property is extra. */
+export function describeErrors(errors: ErrorObject[] | null | undefined, dataVar: string): string[] {
+  return (errors ?? []).map((e) => {
+    const where = `${dataVar}${e.instancePath}`;
+    if (e.keyword === "enum") return `${where} ${e.message}: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
+    if (e.keyword === "additionalProperties") return `${where} ${e.message} (${(e.params as { additionalProperty: string }).additionalProperty})`;
+    if (e.keyword === "const") return `${where} ${e.message} ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    return `${where} ${e.message}`;
+  });
 }
 
 /** Validator for whole resources of the CRD's kind (apiVersion, kind, metadata and the CRD's spec schema). */
@@ -88,7 +96,7 @@ export function crdResourceValidator(crdYaml: string, version = "v1alpha1"): Val
     },
   };
   const ajv = newAjv();
-  return asValidator(ajv.compile(resourceSchema), ajv, crd.spec.names.kind);
+  return asValidator(ajv.compile(resourceSchema), crd.spec.names.kind);
 }
 
 /** Higress spec.yaml keywords that only drive the console's form; they carry no validation meaning. */
@@ -106,5 +114,5 @@ export function configSchemaValidator(openApiSchema: unknown, label: string): Va
   } catch (e) {
     throw new SchemaError(`${label}: the schema itself is invalid: ${(e as Error).message}`);
   }
-  return asValidator(validate, ajv, "config");
+  return asValidator(validate, "config");
 }
