@@ -1,7 +1,7 @@
 // Starts Debian's `docker-registry` (CNCF distribution 2.8) on a free 127.0.0.1 port with its storage and
 // config in a temp dir, optionally behind htpasswd (bcrypt hash made here with bcryptjs), and stops it.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,7 +60,11 @@ export async function startRegistry(options: { user?: string; password?: string 
     child.stderr!.on("data", (d) => (stderr += d));
     const origin = `http://127.0.0.1:${port}`;
     if (await waitUntilServing(origin, child)) {
-      return { host: `127.0.0.1:${port}`, origin, stop: () => stopChild(child) };
+      const stop = async () => {
+        await stopChild(child);
+        rmSync(dir, { recursive: true, force: true });
+      };
+      return { host: `127.0.0.1:${port}`, origin, stop };
     }
     await stopChild(child);
     if (attempt === 2) throw new Error(`docker-registry did not start: ${stderr.trim()}`);
