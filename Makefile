@@ -22,3 +22,6 @@ bench: build
 
 clean:
 	rm -rf build bench/results
+
+# Packaging and deployment: make image | push | manifests (see tools/oci/README.md).
+include tools/oci/oci.mk
