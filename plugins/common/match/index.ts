@@ -1,0 +1,16 @@
+// Linear-time pattern matching for plugins: RE2-style regular expressions (lazy DFA for match /
+// no match, Pike VM for captures and replacement) and Aho-Corasick multi-substring search.
+// See README.md for the syntax, semantics and limits.
+export { compileRegex, Regex, RegexCompileResult, DEFAULT_DFA_CACHE_BYTES } from "./regex";
+export {
+  REGEX_CASE_INSENSITIVE,
+  REGEX_MULTILINE,
+  REGEX_DOT_MATCHES_NEWLINE,
+  REGEX_UNGREEDY,
+  MAX_PATTERN_LENGTH,
+  MAX_PROGRAM_SIZE,
+  MAX_REPEAT_COUNT,
+  MAX_NESTING_DEPTH,
+} from "./regex-flags";
+export { buildAhoCorasick, buildAhoCorasickBytes, AhoCorasick, AhoCorasickBuildResult } from "./aho-corasick";
+export { MAX_AHO_CORASICK_TABLE_BYTES } from "./aho-corasick-builder";

@@ -1,0 +1,217 @@
+// The public regular-expression API. Compiling never traps (errors come back as values), matching
+// never traps on any input, and runs in time linear in the input (times the pattern's size).
+// Engines are built on first use and reused; once warm, matching allocates nothing.
+import { ByteBuffer } from "./byte-buffer";
+import { ByteClasses } from "./byte-classes";
+import { compileProgram } from "./compiler";
+import { LazyDfa } from "./lazy-dfa";
+import { parsePattern } from "./parser";
+import { PikeVm } from "./pike-vm";
+import { Program } from "./program";
+import { MAX_PROGRAM_SIZE, REGEX_ALL_FLAGS } from "./regex-flags";
+import { replaceAllInto } from "./replace";
+
+/** Memory bound for each of a regex's two DFA caches (full match, search). */
+export const DEFAULT_DFA_CACHE_BYTES: i32 = 256 * 1024;
+/** Capture bookkeeping bound: leaf instructions x capture slots (two Pike VM lists of this many i32). */
+const MAX_CAPTURE_CELLS: i32 = 1 << 18;
+
+export class RegexCompileResult {
+  constructor(
+    /** The compiled regex, or null when the pattern was rejected. */
+    public regex: Regex | null,
+    /** Why the pattern was rejected ("" when it compiled), naming the offset in the pattern. */
+    public error: string,
+    /** Offset (UTF-16 code units) of the problem in the pattern, -1 when none. */
+    public errorOffset: i32,
+  ) {}
+
+  get ok(): bool {
+    return this.regex !== null;
+  }
+}
+
+/** Compiles `pattern` (RE2 syntax, see README.md) with REGEX_* flags. Never traps. */
+export function compileRegex(pattern: string, flags: u32 = 0): RegexCompileResult {
+  if ((flags & ~REGEX_ALL_FLAGS) != 0) return new RegexCompileResult(null, "unknown flag bits " + flags.toString(), -1);
+  const parsed = parsePattern(pattern, flags);
+  const root = parsed.root;
+  if (root === null) return new RegexCompileResult(null, parsed.error, parsed.errorOffset);
+  const program = compileProgram(root, parsed.groupNames, MAX_PROGRAM_SIZE);
+  if (program === null) {
+    return new RegexCompileResult(null, "pattern too large: it compiles to more than " + MAX_PROGRAM_SIZE.toString() + " instructions", 0);
+  }
+  if (program.leafCount * (program.groupCount << 1) > MAX_CAPTURE_CELLS) {
+    return new RegexCompileResult(null, "too many capture groups for a pattern this large; use (?:...) where no capture is needed", 0);
+  }
+  return new RegexCompileResult(new Regex(pattern, program), "", -1);
+}
+
+export class Regex {
+  private classes: ByteClasses;
+  private fullDfa: LazyDfa | null = null;
+  private searchDfa: LazyDfa | null = null;
+  private vm: PikeVm | null = null;
+  private input: ByteBuffer = new ByteBuffer();
+  private template: ByteBuffer = new ByteBuffer();
+  private output: ByteBuffer = new ByteBuffer();
+  private capturedBase: usize = 0;
+  private captured: bool = false;
+  private dfaCacheBytes: i32 = DEFAULT_DFA_CACHE_BYTES;
+
+  constructor(
+    public readonly pattern: string,
+    private program: Program,
+  ) {
+    this.classes = ByteClasses.forProgram(program);
+  }
+
+  /** Number of groups, counting group 0 (the whole match). */
+  get groupCount(): i32 {
+    return this.program.groupCount;
+  }
+
+  /** Index of the group named `name` by (?P<name>...) or (?<name>...); -1 if none. */
+  groupIndex(name: string): i32 {
+    const names = this.program.groupNames;
+    for (let i = 1; i < names.length; i++) if (names[i] == name) return i;
+    return -1;
+  }
+
+  /** Compiled size in instructions. */
+  get programSize(): i32 {
+    return this.program.length;
+  }
+
+  // ---- Whole-input match (RE2::FullMatch): lazy DFA ----
+
+  fullMatch(input: string): bool {
+    this.input.setUtf8(input);
+    return this.fullMatchRaw(this.input.ptr, this.input.length);
+  }
+
+  fullMatchBuffer(input: ArrayBuffer): bool {
+    return this.fullMatchRaw(changetype<usize>(input), input.byteLength);
+  }
+
+  /** `len` bytes at `ptr` (which must be readable memory, e.g. Uint8Array.dataStart). */
+  fullMatchRaw(ptr: usize, len: i32): bool {
+    if (len < 0) return false;
+    let dfa = this.fullDfa;
+    if (dfa === null) {
+      dfa = new LazyDfa(this.program, this.classes, false, this.dfaCacheBytes);
+      this.fullDfa = dfa;
+    }
+    return dfa.matches(ptr, len);
+  }
+
+  // ---- Match anywhere (RE2::PartialMatch): lazy DFA, stops at the first match ----
+
+  search(input: string): bool {
+    this.input.setUtf8(input);
+    return this.searchRaw(this.input.ptr, this.input.length);
+  }
+
+  searchBuffer(input: ArrayBuffer): bool {
+    return this.searchRaw(changetype<usize>(input), input.byteLength);
+  }
+
+  searchRaw(ptr: usize, len: i32): bool {
+    if (len < 0) return false;
+    let dfa = this.searchDfa;
+    if (dfa === null) {
+      dfa = new LazyDfa(this.program, this.classes, true, this.dfaCacheBytes);
+      this.searchDfa = dfa;
+    }
+    return dfa.matches(ptr, len);
+  }
+
+  // ---- Captures: Pike VM ----
+
+  /**
+   * Finds the leftmost-first match (or, with `whole`, a match of the whole input) and records its
+   * groups for groupStart/groupEnd/group. Offsets are in bytes of the UTF-8 encoding.
+   */
+  captures(input: string, whole: bool = false): bool {
+    this.input.setUtf8(input);
+    return this.capturesRaw(this.input.ptr, this.input.length, whole);
+  }
+
+  /** As captures(); group(i) then reads from `ptr`, which must stay valid meanwhile. */
+  capturesRaw(ptr: usize, len: i32, whole: bool = false): bool {
+    this.captured = false;
+    if (len < 0) return false;
+    this.captured = this.pikeVm().exec(ptr, len, 0, whole, whole);
+    this.capturedBase = ptr;
+    return this.captured;
+  }
+
+  /** Byte offset where group `i` of the last successful captures() starts; -1 if it did not take part. */
+  groupStart(i: i32): i32 {
+    if (!this.captured || i < 0 || i >= this.program.groupCount) return -1;
+    return this.pikeVm().matchCaps[i << 1];
+  }
+
+  groupEnd(i: i32): i32 {
+    if (!this.captured || i < 0 || i >= this.program.groupCount) return -1;
+    return this.pikeVm().matchCaps[(i << 1) + 1];
+  }
+
+  /** Text of group `i` of the last successful captures(); null if it did not take part. Allocates. */
+  group(i: i32): string | null {
+    const start = this.groupStart(i);
+    const end = this.groupEnd(i);
+    if (start < 0 || end < start) return null;
+    return String.UTF8.decodeUnsafe(this.capturedBase + <usize>start, <usize>(end - start));
+  }
+
+  /** Go's ReplaceAllString: every match replaced by `template` ($1, ${1}, ${name}, $$). Allocates the result. */
+  replaceAll(input: string, template: string): string {
+    this.input.setUtf8(input);
+    this.template.setUtf8(template);
+    this.output.clear();
+    replaceAllInto(this.pikeVm(), this.program.groupNames, this.input.ptr, this.input.length, this.template, this.output);
+    this.captured = false;
+    return this.output.toString();
+  }
+
+  // ---- Tuning and instrumentation ----
+
+  /** Sets the memory bound of each DFA cache (default 256 KiB); takes effect for DFAs not built yet. */
+  limitDfaCache(bytes: i32): void {
+    this.dfaCacheBytes = bytes;
+    this.fullDfa = null;
+    this.searchDfa = null;
+  }
+
+  /** Engine work since compilation: bytes stepped plus NFA instructions visited (a linear-time witness). */
+  get steps(): u64 {
+    let total: u64 = 0;
+    const full = this.fullDfa;
+    if (full !== null) total += full.steps;
+    const search = this.searchDfa;
+    if (search !== null) total += search.steps;
+    const vm = this.vm;
+    if (vm !== null) total += vm.steps;
+    return total;
+  }
+
+  /** DFA cache flushes so far (both caches). */
+  get cacheFlushes(): i32 {
+    let total = 0;
+    const full = this.fullDfa;
+    if (full !== null) total += full.cacheFlushes;
+    const search = this.searchDfa;
+    if (search !== null) total += search.cacheFlushes;
+    return total;
+  }
+
+  private pikeVm(): PikeVm {
+    let vm = this.vm;
+    if (vm === null) {
+      vm = new PikeVm(this.program);
+      this.vm = vm;
+    }
+    return vm;
+  }
+}
