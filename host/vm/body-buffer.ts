@@ -1,7 +1,8 @@
 // A buffer a plugin reads with proxy_get_buffer_bytes and (when mutable) changes with
-// proxy_set_buffer_bytes, following Envoy's Buffer::copyFrom rules exactly: start 0 with length 0
-// prepends, start 0 with length >= size replaces everything, start >= size appends; any other
-// (start, length) is BadArgument, since Envoy cannot splice into the middle.
+// proxy_set_buffer_bytes, following Envoy's Buffer::copyFrom (source/extensions/common/wasm/context.cc)
+// exactly: start 0 drains `length` bytes and then prepends (so length 0 prepends and length >= size
+// replaces everything), start >= size appends; any other start is BadArgument, since Envoy cannot
+// splice into the middle.
 import { WasmResult } from "../abi/constants.ts";
 
 export class BodyBuffer {
@@ -25,15 +26,8 @@ export class BodyBuffer {
     if (!this.mutable) return WasmResult.BadArgument;
     const copy = Buffer.from(data);
     if (start === 0) {
-      if (length === 0) {
-        this.bytes = Buffer.concat([copy, this.bytes]);
-        return WasmResult.Ok;
-      }
-      if (length >= this.bytes.length) {
-        this.bytes = copy;
-        return WasmResult.Ok;
-      }
-      return WasmResult.BadArgument;
+      this.bytes = Buffer.concat([copy, this.bytes.subarray(Math.min(length, this.bytes.length))]);
+      return WasmResult.Ok;
     }
     if (start >= this.bytes.length) {
       this.bytes = Buffer.concat([this.bytes, copy]);
