@@ -59,6 +59,8 @@ export abstract class HostContext {
 
 interface PendingCall { token: number }
 
+const EMPTY_BUFFER = new BodyBuffer(Buffer.alloc(0), false);
+
 export class RootContext extends HostContext {
   /** Set while proxy_on_configure runs: the plugin configuration is only readable then. */
   configuring = false;
@@ -102,6 +104,16 @@ export class RootContext extends HostContext {
         return this.httpCallResponse ? new BodyBuffer(this.httpCallResponse.body, false) : null;
       case BufferType.RedisCallResponse:
         return this.redisResponse ? new BodyBuffer(this.redisResponse, false) : null;
+      case BufferType.HttpRequestBody:
+      case BufferType.HttpResponseBody:
+      case BufferType.NetworkDownstreamData:
+      case BufferType.NetworkUpstreamData:
+      case BufferType.GrpcReceiveBuffer:
+      case BufferType.CallData:
+        // Envoy's Context::getBuffer wraps whatever it has, even nothing: an empty, read-only buffer
+        // (Ok, size 0). Only the plugin configuration outside on_configure and the http-call body
+        // outside its callback are NotFound (getBuffer returns nullptr for them).
+        return EMPTY_BUFFER;
       default:
         return null;
     }
