@@ -152,7 +152,12 @@ class EncoderSide extends FilterIterator<FilterSlot> {
     const rt = slot.runtime!;
     if (rt.vm.failed) return this.s.failClosed(slot) ? Data.StopNoBuffer : Data.Continue;
     const ctx = slot.ctx!;
-    if (ctx.bufferingResponseBody) this.buffer(data);
+    if (ctx.bufferingResponseBody) {
+      this.buffer(data);
+      // Going over the buffer limit ends the stream (500 or reset, with on_log/on_done/on_delete):
+      // like Envoy's encodeData after addEncodedData (it checks destroyed_), do not call the VM again.
+      if (!this.canIterate()) return Data.StopAndBuffer;
+    }
     ctx.respBody = ctx.bufferingResponseBody ? this.buffered : data;
     const raw = rt.vm.invoke(ctx, rt.vm.onResponseBody, ctx.id, ctx.respBody!.size, endStream ? 1 : 0);
     if (rt.vm.failed) return this.s.failClosed(slot) ? Data.StopNoBuffer : Data.Continue;
