@@ -19,7 +19,7 @@ export function httpStreamImports(vm: WasmVm): ImportTable {
       const key = mem().peek(keyPtr, keySize);
       if (!key) return R.InvalidMemoryAccess;
       const map = ctx.constMap(type);
-      if (!map) return R.BadArgument;
+      if (!map) return ctx.unavailableMapResult;
       const value = map.getBytes(key);
       if (value === undefined) return R.NotFound;
       return vm.copyOut(value, valuePtrPtr, valueSizePtr);

@@ -38,11 +38,16 @@ export class StreamContext extends HostContext {
     const info = this.stream.info;
     switch (type) {
       case MapType.RequestHeaders: return this.inLog ? info.requestHeaders : this.reqHeaders;
-      case MapType.RequestTrailers: return this.reqTrailers;
+      case MapType.RequestTrailers: return this.inLog ? null : this.reqTrailers; // Envoy logs none
       case MapType.ResponseHeaders: return this.inLog ? info.responseHeaders : this.respHeaders;
       case MapType.ResponseTrailers: return this.inLog ? info.responseTrailers : this.respTrailers;
       default: return this.rootCtx.rootConstMap(type);
     }
+  }
+
+  /** In on_log (Envoy's access-log phase) an absent map is NotFound rather than BadArgument. */
+  override get unavailableMapResult(): number {
+    return this.inLog ? WasmResult.NotFound : WasmResult.BadArgument;
   }
 
   override mutableMap(type: number): HeaderMap | null {

@@ -28,6 +28,11 @@ export abstract class HostContext {
     return this.root.rootConstMap(type);
   }
 
+  /** What get_header_map_value answers for a map constMap() does not have (Envoy: BadArgument). */
+  get unavailableMapResult(): number {
+    return WasmResult.BadArgument;
+  }
+
   /** Envoy's getMap: the map writable now, or null (BadArgument). */
   mutableMap(_type: number): HeaderMap | null {
     return null;
