@@ -96,7 +96,8 @@ export function stateImports(vm: WasmVm): ImportTable {
       const vmId = mem().readString(vmIdPtr, vmIdSize);
       const name = mem().readString(namePtr, nameSize);
       if (vmId === undefined || name === undefined) return R.InvalidMemoryAccess;
-      const token = s.queues.resolve(vmId, name);
+      // cpp-host's lookupSharedQueue: an empty vm_id means the caller's own.
+      const token = s.queues.resolve(vmId === "" ? vm.vmId : vmId, name);
       if (token === undefined) return R.NotFound;
       return mem().writeU32(tokenPtr, token) ? R.Ok : R.InvalidMemoryAccess;
     },
