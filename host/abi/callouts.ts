@@ -5,14 +5,26 @@ import { HeaderMap } from "../vm/header-map.ts";
 import { decodePairs } from "../vm/pairs.ts";
 import type { WasmVm } from "../vm/vm.ts";
 import type { RootContext } from "../vm/context.ts";
-import type { UpstreamResponse } from "../services/clusters.ts";
+import type { UpstreamReset, UpstreamResponse } from "../services/clusters.ts";
 import { activeContext, type ImportTable } from "./util.ts";
 
 const R = WasmResult;
 
-/** Delivers an http-call response on the root context, as Envoy's async client callback does. */
-function deliverHttpCall(vm: WasmVm, root: RootContext, token: number, response: UpstreamResponse): void {
+/**
+ * Delivers an http-call outcome on the root context, as Envoy's async client callbacks do
+ * (source/extensions/common/wasm/context.cc onHttpCallSuccess / onHttpCallFailure).
+ */
+function deliverHttpCall(vm: WasmVm, root: RootContext, token: number, response: UpstreamResponse | UpstreamReset): void {
   if (vm.failed || !root.pendingHttpCalls.has(token)) return;
+  if ("reset" in response) {
+    // A failure: no response maps or body, all counts 0, and proxy_get_status answers
+    // BrokenConnection "reset" during the callback. Envoy clears only the message afterwards.
+    root.status = { code: WasmResult.BrokenConnection, message: "reset" };
+    vm.invoke(root, vm.onHttpCallResponse, root.id, token, 0, 0, 0);
+    root.status = { code: WasmResult.BrokenConnection, message: "" };
+    root.pendingHttpCalls.delete(token);
+    return;
+  }
   root.httpCallResponse = response;
   vm.invoke(root, vm.onHttpCallResponse, root.id, token, response.headers.size, response.body.length, response.trailers.size);
   root.httpCallResponse = null;

@@ -15,6 +15,10 @@ export interface ClusterSpec {
   connectTimeoutMs?: number;
 }
 
+/** Envoy's AsyncClient onFailure(Reset): the upstream broke off a response that had already started. */
+export interface UpstreamReset { reset: true }
+const RESET: UpstreamReset = { reset: true };
+
 export interface UpstreamResponse {
   status: number;
   headers: HeaderMap; // includes :status
@@ -88,11 +92,16 @@ export class ClusterManager {
     return http.request({ ...options, agent: this.httpAgent });
   }
 
-  /** A whole request/response exchange, as proxy_http_call makes it. */
-  call(name: string, headers: HeaderMap, body: Buffer, timeoutMs: number): Promise<UpstreamResponse> {
+  /**
+   * A whole request/response exchange, as proxy_http_call makes it. Failures before the response
+   * starts become the router's local replies; once it has started the router can only reset, which
+   * Envoy's async client reports as a failure (UpstreamReset).
+   */
+  call(name: string, headers: HeaderMap, body: Buffer, timeoutMs: number): Promise<UpstreamResponse | UpstreamReset> {
     return new Promise((resolve) => {
       let settled = false;
-      const finish = (r: UpstreamResponse) => {
+      let responseStarted = false;
+      const finish = (r: UpstreamResponse | UpstreamReset) => {
         if (!settled) {
           settled = true;
           resolve(r);
@@ -106,9 +115,10 @@ export class ClusterManager {
       }
       const timer = timeoutMs > 0 ? setTimeout(() => {
         req.destroy();
-        finish(routerReply(504, "upstream request timeout"));
+        finish(responseStarted ? RESET : routerReply(504, "upstream request timeout"));
       }, timeoutMs) : undefined;
       req.on("response", (res) => {
+        responseStarted = true;
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
@@ -122,11 +132,12 @@ export class ClusterManager {
         });
         res.on("error", () => {
           clearTimeout(timer);
-          finish(routerReply(503, "upstream connect error or disconnect/reset before headers. reset reason: connection termination"));
+          finish(RESET);
         });
       });
       req.on("error", (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
+        if (responseStarted) return finish(RESET);
         const reason = e.code === "ECONNREFUSED"
           ? "remote connection failure, transport failure reason: delayed connect error: Connection refused"
           : `connection failure, transport failure reason: ${e.code ?? e.message}`;
