@@ -42,6 +42,7 @@ export function proxy_on_context_create(id: u32, parent: u32): void {
     return;
   }
   stream(id);
+  plugin.streamsSeen++;
   trace("context_create", id, "root=" + parent.toString());
 }
 
@@ -116,6 +117,7 @@ function requestHeadersScenario(s: Stream): u32 {
   else if (name == "shared") shared.sharedDataOp();
   else if (name == "shared-memory") shared.sharedDataBadMemory();
   else if (name == "queue-ops") shared.queueOps();
+  else if (name == "enqueue") shared.enqueueOnly();
   else if (name == "metrics") metricCalls();
   else if (name == "http-call") return callouts.startHttpCall(s.id);
   else if (name == "http-call-memory") callouts.httpCallBadMemory();

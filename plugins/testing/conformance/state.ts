@@ -40,6 +40,8 @@ export class PluginState {
   config: Config = new Config();
   queueToken: u32 = 0;
   ticks: u32 = 0;
+  /** Stream contexts this VM created: tells the tests which worker VM did something. */
+  streamsSeen: u32 = 0;
   /** Streams stopped by a `pause` scenario, resumed by the next tick. */
   paused: u32[] = [];
   /** http_call token → stream context id that is waiting for the response. */

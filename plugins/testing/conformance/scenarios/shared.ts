@@ -65,12 +65,22 @@ export function queueOps(): void {
   r.reply();
 }
 
+/** `enqueue`, in on_request_headers: resolves `x-queue` in this vm_id and enqueues `x-value`. */
+export function enqueueOnly(): void {
+  const r = new Report("enqueue");
+  const resolved = resolveQueue("", param("x-queue"));
+  r.number("resolve", resolved);
+  if (resolved.ok) r.code("enqueue", enqueue(<u32>resolved.num, param("x-value")));
+  r.reply();
+}
+
 /** proxy_on_queue_ready: drains the queue and logs what it found and how the drain ended. */
 export function queueReady(rootId: u32, token: u32): void {
   const r = new Report("queue-ready");
   r.set("root", rootId.toString());
   r.set("token", token.toString());
   r.set("own_token", plugin.queueToken.toString());
+  r.set("streams_seen", plugin.streamsSeen.toString());
   let items = "";
   let got = dequeue(token);
   while (got.result == Result.Ok) {
