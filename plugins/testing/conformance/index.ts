@@ -86,6 +86,11 @@ function replyHere(callback: string): bool {
   return true;
 }
 
+/** Configured failure for trap tests: `trap-at=<callback>` executes `unreachable` there. */
+function trapHere(callback: string): void {
+  if (plugin.config.get("trap-at") == callback) unreachable();
+}
+
 /** `append-<map>-header=<name>:<value>` in the configuration adds that header in that callback. */
 function appendConfiguredHeader(setting: string, map: u32): void {
   const spec = plugin.config.get(setting);
@@ -99,6 +104,7 @@ function flags(size: u32, endOfStream: u32): string {
 
 export function proxy_on_request_headers(id: u32, count: u32, endOfStream: u32): u32 {
   trace("request_headers", id, "headers=" + flags(count, endOfStream));
+  trapHere("request-headers");
   if (replyHere("request-headers")) return HeadersStatus.Continue;
   appendConfiguredHeader("append-request-header", MapType.RequestHeaders);
   const s = stream(id);
@@ -139,6 +145,7 @@ function requestHeadersScenario(s: Stream): u32 {
 
 export function proxy_on_request_body(id: u32, size: u32, endOfStream: u32): u32 {
   trace("request_body", id, "size=" + flags(size, endOfStream));
+  trapHere("request-body");
   if (replyHere("request-body")) return DataStatus.Continue;
   const s = stream(id);
   const end = endOfStream != 0;
@@ -161,6 +168,7 @@ export function proxy_on_request_trailers(id: u32, count: u32): u32 {
 
 export function proxy_on_response_headers(id: u32, count: u32, endOfStream: u32): u32 {
   trace("response_headers", id, "headers=" + flags(count, endOfStream));
+  trapHere("response-headers");
   if (replyHere("response-headers")) return HeadersStatus.Continue;
   appendConfiguredHeader("append-response-header", MapType.ResponseHeaders);
   const s = stream(id);
@@ -174,6 +182,7 @@ export function proxy_on_response_headers(id: u32, count: u32, endOfStream: u32)
 
 export function proxy_on_response_body(id: u32, size: u32, endOfStream: u32): u32 {
   trace("response_body", id, "size=" + flags(size, endOfStream));
+  trapHere("response-body");
   const s = stream(id);
   const end = endOfStream != 0;
   if (s.scenario == "buffer-response") return buffers.bufferUntilEnd("buffer-response", abi.BufferType.ResponseBody, size, end);
