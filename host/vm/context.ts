@@ -95,7 +95,8 @@ export class RootContext extends HostContext {
 
   rootConstMap(type: number): HeaderMap | null {
     if (type === MapType.HttpCallResponseHeaders) return this.httpCallResponse?.headers ?? null;
-    if (type === MapType.HttpCallResponseTrailers) return this.httpCallResponse?.trailers ?? null;
+    // Envoy's ResponseMessage has no trailer map at all when the response carried none.
+    if (type === MapType.HttpCallResponseTrailers) return this.httpCallResponse?.trailers.size ? this.httpCallResponse.trailers : null;
     return null;
   }
 
