@@ -97,6 +97,7 @@ describe("proxy_http_call to a cluster", () => {
     expect(r.get("status_header.value")).toBe("200");
     expect(r.get("body.value")).toBe("pong:ping");
     expect(num(r, "set_body")).toBe(R.BadArgument); // the http-call body is read-only
+    expect(num(r, "trailer")).toBe(R.BadArgument); // a response without trailers has no trailer map
     expect([num(r, "get_status"), num(r, "get_status.code"), r.get("get_status.message")]).toEqual([R.Ok, 0, ""]);
 
     // The root context has no request headers until it switches to the stream's context.

@@ -58,6 +58,7 @@ export function httpCallResponse(rootId: u32, token: u32, headers: u32, bodySize
   const st = getHeader(MapType.HttpCallResponseHeaders, ":status");
   r.text("status_header", st);
   r.set("pairs.count", pairCount(getPairs(MapType.HttpCallResponseHeaders).bytes).toString());
+  r.text("trailer", getHeader(MapType.HttpCallResponseTrailers, "x-trailer"));
   const body = getBuffer(BufferType.HttpCallResponseBody, 0, bodySize);
   r.text("body", body);
   r.code("set_body", setBuffer(BufferType.HttpCallResponseBody, 0, 0, "x"));
