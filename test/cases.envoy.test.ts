@@ -1,6 +1,6 @@
-// The shared cases (test/cases/**/*.yaml) and the envoy/envoy.yaml walkthrough against stock Envoy in a
-// container, through the same bootstrap generator, echo upstream, case client and expectation checker
-// as the local gateway's driver. Runs when a container runtime and the envoyproxy/envoy image are
+// The shared cases (test/cases/**/*.yaml, preceded by the drivers' own noop fixture) and the
+// envoy/envoy.yaml walkthrough against stock Envoy in a container, through the same bootstrap
+// generator, echo upstream, case client and expectation checker as the local gateway's driver. Runs when a container runtime and the envoyproxy/envoy image are
 // available (it pulls the image if needed); otherwise every test is skipped with a message saying what
 // is missing. ENVOY_DRIVER=required (CI) turns that skip into a failure. When Envoy is there, any
 // misbehaviour fails the test, with Envoy's log attached.
@@ -15,6 +15,7 @@ import { sendCase } from "./gateway/case-client.ts";
 import { EchoUpstream } from "./gateway/echo-upstream.ts";
 import { ENVOY_IMAGE, detectEnvoy, freePort, loudly, startEnvoy, type StartedEnvoy } from "./gateway/envoy-container.ts";
 import { CHAIN, envoyYamlWithPorts, missingChainModules } from "./gateway/envoy-yaml.ts";
+import { DRIVER_FIXTURE } from "./gateway/fixture-cases.ts";
 import { checkStep } from "./gateway/walkthrough-run.ts";
 import { checkExpectations, loadCaseFiles } from "./support/cases.ts";
 
@@ -43,7 +44,7 @@ if (!availability.ok) {
     }
   });
 } else {
-  for (const file of loadCaseFiles()) {
+  for (const file of [DRIVER_FIXTURE, ...loadCaseFiles()]) {
     const missing = file.plugins.filter((p) => !existsSync(wasmPath(p.name))).map((p) => p.name);
     describe(`cases ${file.file} (Envoy ${ENVOY_IMAGE})`, () => {
       if (missing.length) {

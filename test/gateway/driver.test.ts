@@ -6,34 +6,11 @@ import { MemoryLog } from "../../host/index.ts";
 import { wasmPath } from "../../host/testing/index.ts";
 import { loadBootstrapText } from "../../gateway/bootstrap/load.ts";
 import { Gateway } from "../../gateway/gateway.ts";
-import { checkExpectations, type CaseFile } from "../support/cases.ts";
-import { caseBootstrap, CLUSTER_HEADER, ROUTE_HEADER } from "./case-bootstrap.ts";
+import { checkExpectations } from "../support/cases.ts";
+import { caseBootstrap } from "./case-bootstrap.ts";
 import { sendCase } from "./case-client.ts";
 import { EchoUpstream } from "./echo-upstream.ts";
-
-const file: CaseFile = {
-  file: "driver-fixture.yaml",
-  description: "noop chain",
-  plugins: [{ name: "noop" }, { name: "noop", config: { anything: true } }],
-  cases: [
-    {
-      name: "reaches the upstream on a named route without the routing headers",
-      request: { path: "/a?b=c", route: "ai-route", headers: { apikey: "k" } },
-      expect: { status: 200, upstream: { path: "/a?b=c", headers: { apikey: "k", host: "example.com" }, no_headers: [ROUTE_HEADER, CLUSTER_HEADER] } },
-    },
-    {
-      name: "returns the case's canned upstream answer",
-      request: { path: "/", route: "ai-route", cluster: "outbound|80||llm.default.svc.cluster.local" },
-      upstream: { status: 418, headers: { "x-up": "1" }, body: "teapot" },
-      expect: { status: 418, headers: { "x-up": "1" }, body: "teapot", upstream: { path: "/" } },
-    },
-    {
-      name: "sends repeated request headers as separate lines",
-      request: { method: "POST", path: "/p", headers: [["x-r", "1"], ["x-r", "2"]], body: "hello" },
-      expect: { status: 200, upstream: { headers: { "x-r": "1,2" }, body: "hello" } },
-    },
-  ],
-};
+import { DRIVER_FIXTURE as file } from "./fixture-cases.ts";
 
 describe("case driver on the local gateway (noop plugins)", () => {
   let upstream: EchoUpstream;

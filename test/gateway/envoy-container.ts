@@ -47,6 +47,10 @@ export async function detectEnvoy(): Promise<EnvoyAvailability> {
   } catch (e) {
     return { ok: false, missing: `image ${ENVOY_IMAGE} is not present locally and could not be pulled: ${(e as Error).message.split("\n")[0]}` };
   }
+  // testcontainers reports a registry's refusal only in its debug log: check the result instead.
+  if (!(await client.image.exists(image))) {
+    return { ok: false, missing: `image ${ENVOY_IMAGE} is not present locally and could not be pulled (DEBUG=testcontainers:pull shows the registry's answer)` };
+  }
   return { ok: true };
 }
 
