@@ -228,6 +228,14 @@ export class HttpStream {
     this.encoder = new EncoderSide(this, bufferLimit);
   }
 
+  get bufferedRequest(): BodyBuffer | null {
+    return this.decoder.buffered;
+  }
+
+  get bufferedResponse(): BodyBuffer | null {
+    return this.encoder.buffered;
+  }
+
   get isFinished(): boolean {
     return this.finished;
   }

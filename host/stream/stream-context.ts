@@ -61,8 +61,14 @@ export class StreamContext extends HostContext {
   }
 
   override buffer(type: number): BodyBuffer | null {
-    if (type === BufferType.HttpRequestBody) return this.reqBody ?? NO_BODY;
-    if (type === BufferType.HttpResponseBody) return this.respBody ?? NO_BODY;
+    // While a plugin buffers (its last body callback returned StopIterationAndBuffer) Envoy hands it the
+    // stream's buffered body, also from the trailers callback.
+    if (type === BufferType.HttpRequestBody) {
+      return (this.bufferingRequestBody ? this.stream.bufferedRequest : this.reqBody) ?? NO_BODY;
+    }
+    if (type === BufferType.HttpResponseBody) {
+      return (this.bufferingResponseBody ? this.stream.bufferedResponse : this.respBody) ?? NO_BODY;
+    }
     return this.rootCtx.rootBuffer(type);
   }
 
