@@ -125,6 +125,39 @@ describe("local gateway", () => {
     expect(tail).toBe("data: second\n\ndata: [DONE]\n\n");
   });
 
+  it("stops reading the upstream while the client does not read (backpressure)", async () => {
+    const MiB = Buffer.alloc(1024 * 1024, 97);
+    let written = 0;
+    let stalled!: () => void;
+    const stall = new Promise<void>((r) => (stalled = r));
+    const up = await server((_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      const pump = () => {
+        while (written < 256) {
+          written++;
+          if (!res.write(MiB)) {
+            stalled();
+            res.once("drain", pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+    });
+    const gw = await start(bootstrap([{ match: { prefix: "/" }, route: { cluster: "up" } }], [cluster("up", up)]));
+    // A client that sends its request and then reads nothing.
+    const { port } = new URL(gw.url());
+    const socket = (await import("node:net")).connect(Number(port), "127.0.0.1");
+    cleanups.push(() => void socket.destroy());
+    socket.write("GET / HTTP/1.1\r\nhost: x\r\n\r\n");
+    socket.pause();
+    await stall;
+    await new Promise((r) => setTimeout(r, 500));
+    // Socket buffers along the way hold a few MiB; without backpressure all 256 MiB would be gone.
+    expect(written).toBeLessThan(64);
+  });
+
   it("answers 404 route_not_found when no route matches, after running the filters", async () => {
     const log = new MemoryAccessLog();
     const gw = await start(bootstrap([{ match: { path: "/only" }, route: { cluster: "up" } }], [cluster("up", 1)]), log);

@@ -34,6 +34,9 @@ export class ProxiedStream implements StreamSink {
   private responseComplete = false;
   private routeTimeoutMs = 0;
   private routeTimer: NodeJS.Timeout | undefined;
+  /** Flow control in either direction: waiting for the other side to drain. */
+  private clientPaused = false;
+  private upstreamPaused = false;
   private clusterName = "";
   private readonly requestMeter: UsageMeter;
   private responseMeter: UsageMeter | null = null;
@@ -146,10 +149,14 @@ export class ProxiedStream implements StreamSink {
   upstreamData(data: Buffer, endStream: boolean): void {
     if (!this.upstream) return;
     this.requestMeter.push(data);
-    if (!this.upstream.write(data)) {
+    if (!this.upstream.write(data) && !this.clientPaused) {
       // The upstream takes the body slower than the client sends it: stop reading the client meanwhile.
+      this.clientPaused = true;
       this.req.pause();
-      this.upstream.onDrain(() => this.req.resume());
+      this.upstream.onDrain(() => {
+        this.clientPaused = false;
+        this.req.resume();
+      });
     }
     if (endStream) {
       this.upstream.end();
@@ -205,10 +212,14 @@ export class ProxiedStream implements StreamSink {
     if (data.length) {
       this.firstByte ??= performance.now();
       this.responseMeter?.push(data);
-      if (!this.res.write(data) && !endStream) {
+      if (!this.res.write(data) && !endStream && !this.upstreamPaused) {
         // The client reads slower than the upstream sends: hold the upstream until it catches up.
+        this.upstreamPaused = true;
         this.upstream?.pause();
-        this.res.once("drain", () => this.upstream?.resume());
+        this.res.once("drain", () => {
+          this.upstreamPaused = false;
+          this.upstream?.resume();
+        });
       }
     }
     if (endStream) this.res.end();
