@@ -50,6 +50,7 @@ export function buildAhoCorasickTables(needles: Array<Uint8Array>, caseInsensiti
     const needle = needles[i];
     if (needle.length == 0) {
       if (tables.emptyNeedle < 0) tables.emptyNeedle = i;
+      else chainAfter(sameBytesNext, tables.emptyNeedle, i);
       continue;
     }
     let node = 0;
@@ -58,14 +59,8 @@ export function buildAhoCorasickTables(needles: Array<Uint8Array>, caseInsensiti
       if (goto[at] < 0) goto[at] = nodes++;
       node = goto[at];
     }
-    if (ownNeedle[node] < 0) {
-      ownNeedle[node] = i;
-    } else {
-      // Identical needle: chain it behind the first one so find-all reports both.
-      let last = ownNeedle[node];
-      while (sameBytesNext[last] >= 0) last = sameBytesNext[last];
-      sameBytesNext[last] = i;
-    }
+    if (ownNeedle[node] < 0) ownNeedle[node] = i;
+    else chainAfter(sameBytesNext, ownNeedle[node], i);
   }
 
   // Breadth-first: failure links, report links, and the missing transitions.
@@ -120,6 +115,13 @@ export function buildAhoCorasickTables(needles: Array<Uint8Array>, caseInsensiti
   tables.shorterReport = shorter;
   tables.sameBytesNext = sameBytesNext;
   return tables;
+}
+
+/** Identical needles: `needle` is chained behind `first` so find-all reports every one. */
+function chainAfter(sameBytesNext: StaticArray<i32>, first: i32, needle: i32): void {
+  let last = first;
+  while (sameBytesNext[last] >= 0) last = sameBytesNext[last];
+  sameBytesNext[last] = needle;
 }
 
 /** Gives every byte used by a needle its own class (0 = all other bytes); returns the class count. */

@@ -4,6 +4,7 @@
 import { assertionHolds, contextAfter } from "./assertions";
 import { OP_ASSERT, OP_BYTESET, OP_FAIL, OP_MATCH, OP_RANGE, OP_SAVE, OP_SPLIT, Program } from "./program";
 import { SparseSet } from "./sparse-set";
+import { characterWidthAt } from "./utf8-characters";
 
 class ThreadList {
   /** Every pc visited while adding threads at this position (stops duplicate work and loops). */
@@ -63,10 +64,15 @@ export class PikeVm {
     let next = this.next;
     current.clear();
     let matched = false;
+    let nextStart = from;
     for (let pos = from; ; pos++) {
-      // Unanchored, the searchStart loop itself offers a new start after each whole character.
-      if (pos == from) this.addThread(current, anchorStart ? program.start : program.searchStart, base, len, pos, this.noCaptures, 0);
-      if (current.count == 0) break;
+      // A new attempt starts at each character boundary (never inside a UTF-8 sequence), with
+      // lower priority than the attempts already running, until a match is found.
+      if (pos == nextStart && !matched && (!anchorStart || pos == from)) {
+        this.addThread(current, program.start, base, len, pos, this.noCaptures, 0);
+        nextStart = pos < len ? pos + characterWidthAt(base, len, pos) : pos + 1;
+      }
+      if (current.count == 0 && (matched || anchorStart || pos >= len)) break;
       const b = pos < len ? <i32>load<u8>(base + <usize>pos) : -1;
       next.clear();
       for (let t = 0; t < current.count; t++) {
@@ -115,6 +121,9 @@ export class PikeVm {
       this.steps++;
       const op = program.op(entry);
       if (op == OP_RANGE || op == OP_BYTESET || op == OP_MATCH) {
+        // A consumer that cannot take the next byte would die at the next step: skip it now and
+        // save copying its captures (most of `.`'s many branches end here).
+        if (op != OP_MATCH && (nextByte < 0 || !program.consumes(entry, nextByte))) continue;
         const t = list.count++;
         unchecked((list.pcs[t] = entry));
         memory.copy(changetype<usize>(list.caps) + (<usize>(t * slots) << 2), work, <usize>slots << 2);

@@ -141,6 +141,8 @@ export class Regex {
   capturesRaw(ptr: usize, len: i32, whole: bool = false): bool {
     this.captured = false;
     if (len < 0) return false;
+    // The DFA answers "no match" at a fraction of the Pike VM's cost; only matches pay for captures.
+    if (!(whole ? this.fullMatchRaw(ptr, len) : this.searchRaw(ptr, len))) return false;
     this.captured = this.pikeVm().exec(ptr, len, 0, whole, whole);
     this.capturedBase = ptr;
     return this.captured;
@@ -170,6 +172,8 @@ export class Regex {
     this.input.setUtf8(input);
     this.template.setUtf8(template);
     this.output.clear();
+    this.captured = false;
+    if (!this.searchRaw(this.input.ptr, this.input.length)) return input;
     replaceAllInto(this.pikeVm(), this.program.groupNames, this.input.ptr, this.input.length, this.template, this.output);
     this.captured = false;
     return this.output.toString();

@@ -4,24 +4,10 @@
 // longest run of [A-Za-z0-9_], so "$1x" means group "1x" (empty): write "${1}x".
 import { ByteBuffer } from "./byte-buffer";
 import { PikeVm } from "./pike-vm";
+import { characterWidthAt } from "./utf8-characters";
 
 @inline function isNameByte(c: i32): bool {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x5f;
-}
-
-/** Length of the UTF-8 character at `pos` (1 for an invalid byte), as Go advances after an empty match. */
-function charWidth(base: usize, len: i32, pos: i32): i32 {
-  const b = <i32>load<u8>(base + <usize>pos);
-  let width = 1;
-  if (b >= 0xc2 && b <= 0xdf) width = 2;
-  else if (b >= 0xe0 && b <= 0xef) width = 3;
-  else if (b >= 0xf0 && b <= 0xf4) width = 4;
-  if (pos + width > len) return 1;
-  for (let i = 1; i < width; i++) {
-    const c = <i32>load<u8>(base + <usize>(pos + i));
-    if (c < 0x80 || c > 0xbf) return 1;
-  }
-  return width;
 }
 
 /** Appends to `out` the input with every match of the VM's program replaced by `template`. */
@@ -43,7 +29,7 @@ export function replaceAllInto(
     // An empty match right after the previous match is not replaced (Go does the same).
     if (end > lastMatchEnd || start == 0) expandTemplate(template, groupNames, vm.matchCaps, base, out);
     lastMatchEnd = end;
-    const width = searchPos < len ? charWidth(base, len, searchPos) : 1;
+    const width = searchPos < len ? characterWidthAt(base, len, searchPos) : 1;
     if (searchPos + width > end) searchPos += width;
     else searchPos = end;
   }

@@ -51,11 +51,21 @@ export function bytesOf(input: Input): Uint8Array {
 }
 
 export class MatchHarness {
+  /** Heap allocations and reallocations so far (only counted when loaded with countAllocations). */
+  allocations = 0;
+
   private constructor(private readonly x: Exports) {}
 
-  static async load(name: string): Promise<MatchHarness> {
-    const wasm = await compileTestModule("plugins/common/match/test-harness/assembly.ts", name);
+  /**
+   * Compiles and instantiates the harness. `countAllocations` builds it with AssemblyScript's
+   * rtrace hooks (ASC_RTRACE) so every heap allocation is counted in `allocations`.
+   */
+  static async load(name: string, options: { countAllocations?: boolean } = {}): Promise<MatchHarness> {
+    const extraArgs = options.countAllocations ? ["--use", "ASC_RTRACE=1"] : [];
+    const wasm = await compileTestModule("plugins/common/match/test-harness/assembly.ts", name, extraArgs);
     let memory: WebAssembly.Memory | undefined;
+    let harness: MatchHarness | undefined;
+    const ignore = () => {};
     const readString = (ptr: number): string => {
       if (!ptr || !memory) return "";
       const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
@@ -67,11 +77,31 @@ export class MatchHarness {
           throw new Error(`wasm abort: ${readString(message)} at ${readString(file)}:${line}:${column}`);
         },
       },
+      rtrace: {
+        onalloc() {
+          if (harness) harness.allocations++;
+        },
+        oninit: ignore,
+        onfree: ignore,
+        onvisit: () => 1,
+        onstore: (ptr: number) => ptr,
+        onload: (ptr: number) => ptr,
+        onresize() {
+          if (harness) harness.allocations++;
+        },
+        onmove() {
+          if (harness) harness.allocations++;
+        },
+        oncollect: ignore,
+        oninterrupt: ignore,
+        onyield: ignore,
+      },
     });
     const x = instance.exports as unknown as Exports;
     memory = x.memory;
     x._initialize();
-    return new MatchHarness(x);
+    harness = new MatchHarness(x);
+    return harness;
   }
 
   /** Bytes of linear memory (grows only when the module needs more). */
