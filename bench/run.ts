@@ -55,6 +55,9 @@ console.log(renderTable(run.results, new Map(doc.scenarios.map((s) => [s.name, s
 console.log(`\nmem @1/@2: linear memory after each memory checkpoint (requests served by a fresh VM); start: instantiate + configure`);
 console.log(`p50/p99: ${METHOD.p99} (timer overhead ${fmtNs(run.timerOverheadNs)})`);
 
+const chatty = run.results.filter((r) => (r.logLinesPerRequest ?? 0) > 0);
+for (const r of chatty) console.log(`note: ${r.name} writes ${r.logLinesPerRequest!.toFixed(2)} log lines per request at level info or above (part of its cost)`);
+
 for (const s of doc.series) {
   const pts = s.points.map((p) => `${p.x} ${s.unit}: ${fmtNs(p.nsPerRequest)}`).join(", ");
   console.log(`\nseries ${s.name}: ${pts}`);
