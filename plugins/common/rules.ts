@@ -1,0 +1,234 @@
+// Higress's per-route configuration: global fields plus `_rules_`, each rule matching routes, route
+// prefixes, services or domains and carrying its own config. Rules are tried in order and the first
+// match wins; with no match the global config applies (if the config has global fields), otherwise
+// the plugin leaves the request alone. As in Higress's C++ plugins, a rule uses one kind of match:
+// route first, then route prefix, then service, then domain.
+import { Fields, JSON, Problems } from "./config";
+import { getHeader, getProperty, MapType } from "./host";
+
+export const enum MatchKind {
+  Route = 0,
+  RoutePrefix = 1,
+  Service = 2,
+  Domain = 3,
+}
+
+const MATCH_KEYS = ["_match_route_", "_match_route_prefix_", "_match_service_", "_match_domain_"];
+
+/** What a request offers rule matching; each part is read from the host once, on first use. */
+export class RequestFacts {
+  private route: ArrayBuffer | null = null;
+  private cluster: ArrayBuffer | null = null;
+  private host: ArrayBuffer | null = null;
+
+  routeName(): ArrayBuffer {
+    let r = this.route;
+    if (r === null) {
+      // Higress serves `route_name`; current Envoy only `xds.route_name`.
+      r = getProperty(ROUTE_NAME);
+      if (r === null) r = getProperty(XDS_ROUTE_NAME);
+      if (r === null) r = new ArrayBuffer(0);
+      this.route = r;
+    }
+    return r;
+  }
+
+  clusterName(): ArrayBuffer {
+    let c = this.cluster;
+    if (c === null) {
+      c = getProperty(CLUSTER_NAME);
+      if (c === null) c = getProperty(XDS_CLUSTER_NAME);
+      if (c === null) c = new ArrayBuffer(0);
+      this.cluster = c;
+    }
+    return c;
+  }
+
+  /** :authority without a port. */
+  hostName(): ArrayBuffer {
+    let h = this.host;
+    if (h === null) {
+      const authority = getHeader(MapType.RequestHeaders, AUTHORITY);
+      h = authority === null ? new ArrayBuffer(0) : stripPort(authority);
+      this.host = h;
+    }
+    return h!;
+  }
+}
+
+const ROUTE_NAME = String.UTF8.encode("route_name");
+const XDS_ROUTE_NAME = String.UTF8.encode("xds\0route_name");
+const CLUSTER_NAME = String.UTF8.encode("cluster_name");
+const XDS_CLUSTER_NAME = String.UTF8.encode("xds\0cluster_name");
+const AUTHORITY = String.UTF8.encode(":authority");
+
+function stripPort(authority: ArrayBuffer): ArrayBuffer {
+  const p = changetype<usize>(authority);
+  const n = authority.byteLength;
+  if (n > 0 && load<u8>(p) == 0x5b) {
+    // [ipv6]:port
+    for (let i = 1; i < n; i++) if (load<u8>(p + i) == 0x5d) return authority.slice(0, i + 1);
+    return authority;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const c = load<u8>(p + i);
+    if (c == 0x3a) return authority.slice(0, i);
+    if (c < 0x30 || c > 0x39) break;
+  }
+  return authority;
+}
+
+@inline function eq(a: ArrayBuffer, b: ArrayBuffer): bool {
+  return a.byteLength == b.byteLength && memory.compare(changetype<usize>(a), changetype<usize>(b), a.byteLength) == 0;
+}
+
+function startsWithBytes(hay: ArrayBuffer, prefix: ArrayBuffer): bool {
+  return hay.byteLength >= prefix.byteLength && memory.compare(changetype<usize>(hay), changetype<usize>(prefix), prefix.byteLength) == 0;
+}
+
+function endsWithBytes(hay: ArrayBuffer, suffix: ArrayBuffer): bool {
+  const off = hay.byteLength - suffix.byteLength;
+  return off >= 0 && memory.compare(changetype<usize>(hay) + off, changetype<usize>(suffix), suffix.byteLength) == 0;
+}
+
+/** One entry of a rule's match list, pre-encoded for byte comparison. */
+class Pattern {
+  /** Domain patterns: 0 exact, 1 suffix ("*.x.com" → ".x.com"), 2 prefix ("x*" → "x"), 3 any ("*"). */
+  form: i32 = 0;
+  bytes: ArrayBuffer;
+  /** Service patterns with a port: "fqdn:port". */
+  port: ArrayBuffer | null = null;
+
+  constructor(kind: MatchKind, text: string) {
+    if (kind == MatchKind.Domain) {
+      if (text == "*") this.form = 3;
+      else if (text.startsWith("*")) { this.form = 1; text = text.substring(1); }
+      else if (text.endsWith("*")) { this.form = 2; text = text.substring(0, text.length - 1); }
+    } else if (kind == MatchKind.Service) {
+      const colon = text.lastIndexOf(":");
+      if (colon > 0) {
+        this.port = String.UTF8.encode(text.substring(colon + 1));
+        text = text.substring(0, colon);
+      }
+    }
+    this.bytes = String.UTF8.encode(text);
+  }
+}
+
+export class Rule<C> {
+  constructor(readonly kind: MatchKind, readonly patterns: Pattern[], readonly config: C) {}
+
+  matches(facts: RequestFacts): bool {
+    const ps = this.patterns;
+    if (this.kind == MatchKind.Route) {
+      const route = facts.routeName();
+      for (let i = 0; i < ps.length; i++) if (eq(route, ps[i].bytes)) return true;
+    } else if (this.kind == MatchKind.RoutePrefix) {
+      const route = facts.routeName();
+      for (let i = 0; i < ps.length; i++) if (startsWithBytes(route, ps[i].bytes)) return true;
+    } else if (this.kind == MatchKind.Domain) {
+      const host = facts.hostName();
+      for (let i = 0; i < ps.length; i++) {
+        const p = ps[i];
+        if (p.form == 3) return true;
+        if (p.form == 0 && eq(host, p.bytes)) return true;
+        if (p.form == 1 && endsWithBytes(host, p.bytes)) return true;
+        if (p.form == 2 && startsWithBytes(host, p.bytes)) return true;
+      }
+    } else {
+      return matchService(facts.clusterName(), ps);
+    }
+    return false;
+  }
+}
+
+/** Cluster names look like `outbound|<port>|<subset>|<fqdn>`; rules name `fqdn` or `fqdn:port`. */
+function matchService(cluster: ArrayBuffer, ps: Pattern[]): bool {
+  const p = changetype<usize>(cluster);
+  const n = cluster.byteLength;
+  let bars = 0;
+  let portStart = -1, portEnd = -1, fqdnStart = -1;
+  for (let i = 0; i < n; i++) {
+    if (load<u8>(p + i) != 0x7c) continue;
+    bars++;
+    if (bars == 1) portStart = i + 1;
+    else if (bars == 2) portEnd = i;
+    else if (bars == 3) fqdnStart = i + 1;
+  }
+  if (bars != 3) return false;
+  const fqdn = cluster.slice(fqdnStart);
+  const port = cluster.slice(portStart, portEnd);
+  for (let i = 0; i < ps.length; i++) {
+    const pat = ps[i];
+    const portPattern = pat.port;
+    if (eq(fqdn, pat.bytes) && (portPattern === null || eq(port, portPattern))) return true;
+  }
+  return false;
+}
+
+/** The global config (null when the configuration has only `_rules_`) and the rules. */
+export class RuleSet<C> {
+  constructor(readonly global: C | null, readonly rules: Rule<C>[]) {}
+
+  /** Index of the first matching rule, or -1. */
+  matchIndex(facts: RequestFacts): i32 {
+    const rules = this.rules;
+    for (let i = 0; i < rules.length; i++) if (rules[i].matches(facts)) return i;
+    return -1;
+  }
+
+  /** The config for this request: the first matching rule's, else the global one (may be null). */
+  select(facts: RequestFacts): C | null {
+    if (this.rules.length == 0) return this.global;
+    const i = this.matchIndex(facts);
+    return i >= 0 ? this.rules[i].config : this.global;
+  }
+}
+
+/** True when the configuration has fields besides `_rules_` (Higress then applies it globally). */
+export function hasGlobalFields(root: JSON.Obj): bool {
+  const keys = root.keys;
+  for (let i = 0; i < keys.length; i++) if (keys[i] != "_rules_") return true;
+  return false;
+}
+
+/** The rule's own fields laid over the global ones (for plugins that merge, like key-auth). */
+export function mergeOver(global: JSON.Obj, rule: JSON.Obj): JSON.Obj {
+  const merged = new JSON.Obj();
+  const gk = global.keys;
+  for (let i = 0; i < gk.length; i++) if (gk[i] != "_rules_") merged.set<JSON.Value>(gk[i], global.get(gk[i])!);
+  const rk = rule.keys;
+  for (let i = 0; i < rk.length; i++) if (!MATCH_KEYS.includes(rk[i])) merged.set<JSON.Value>(rk[i], rule.get(rk[i])!);
+  return merged;
+}
+
+/** Parses `_rules_`; each rule's config comes from `parse` applied to the rule (merged or whole). */
+export function parseRules<C>(root: Fields, merge: bool, parse: (f: Fields) => C | null): Rule<C>[] {
+  const out = new Array<Rule<C>>();
+  const rules = root.objects("_rules_");
+  if (rules === null) return out;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i];
+    let kind: i32 = -1;
+    let list: string[] | null = null;
+    for (let k = 0; k < MATCH_KEYS.length && kind < 0; k++) {
+      if (!r.has(MATCH_KEYS[k])) continue;
+      list = r.strings(MATCH_KEYS[k]);
+      if (list === null) return out; // wrong type: recorded
+      kind = k;
+    }
+    if (kind < 0 || list === null || list.length == 0) {
+      r.problems.fail(r.path, "needs a non-empty _match_route_, _match_route_prefix_, _match_service_ or _match_domain_");
+      return out;
+    }
+    const patterns = new Array<Pattern>(list.length);
+    for (let j = 0; j < list.length; j++) patterns[j] = new Pattern(<MatchKind>kind, list[j]);
+    const fields = merge ? new Fields(mergeOver(root.obj, r.obj), r.path, r.problems) : r;
+    const config = parse(fields);
+    if (config === null || r.problems.failed) return out;
+    out.push(new Rule<C>(<MatchKind>kind, patterns, config));
+  }
+  return out;
+}
+
+export { Problems };

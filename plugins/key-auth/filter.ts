@@ -1,0 +1,162 @@
+// key-auth per request: find the presented key (each configured key name: a non-empty header first,
+// else the query parameter), map it to a consumer, check the route's allow list, and pass the request
+// on with `x-mse-consumer` naming the consumer — or answer 401/403.
+import { FilterHeadersStatusValues, RootContext } from "@solo-io/proxy-runtime";
+import { Fields } from "../common/config";
+import { addHeader, getHeader, MapType, removeHeader, replaceHeader } from "../common/host";
+import { PluginContext, PluginRoot } from "../common/plugin";
+import { CONSUMER_HEADER } from "../common/reply";
+import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
+import { queryParam, removeQueryParam } from "../common/url";
+import { Consumer, KeyAuthConfig, KeyName, KNOWN_FIELDS, parseKeyAuth } from "./config";
+import { MISSING_KEY, NOT_ALLOWED, UNKNOWN_KEY } from "./replies";
+
+const PATH = String.UTF8.encode(":path");
+
+/** `global_auth` unset, false, true. */
+const enum GlobalAuth {
+  Unset = -1,
+  Off = 0,
+  On = 1,
+}
+
+export class KeyAuthRoot extends PluginRoot<KeyAuthConfig> {
+  globalAuth: GlobalAuth = GlobalAuth.Unset;
+
+  constructor(context_id: u32) {
+    super(context_id, "key-auth");
+  }
+
+  knownFields(): string[] {
+    return KNOWN_FIELDS;
+  }
+
+  parse(root: Fields): RuleSet<KeyAuthConfig> | null {
+    if (root.has("global_auth")) this.globalAuth = root.bool("global_auth", false) ? GlobalAuth.On : GlobalAuth.Off;
+    // The global part exists when the config has more than `_rules_` (and global_auth) in it.
+    const hasConsumers = root.has("consumers") || root.has("credentials");
+    const global = hasConsumers ? parseKeyAuth(root, false) : null;
+    if (root.problems.failed) return null;
+    const rules = parseRules<KeyAuthConfig>(root, true, (f: Fields): KeyAuthConfig | null => parseKeyAuth(f, true));
+    if (root.problems.failed) return null;
+    if (global === null && rules.length == 0 && hasGlobalFields(root.obj) && !root.has("global_auth")) {
+      root.fail("consumers", "is required (a list of {name, credential})");
+      return null;
+    }
+    return new RuleSet<KeyAuthConfig>(global, rules);
+  }
+
+  /** The config to authenticate this request with, or null when key-auth does not apply to it. */
+  configFor(ctx: KeyAuthContext): KeyAuthConfig | null {
+    const rules = this.rules!;
+    if (rules.rules.length == 0) {
+      // Without rules, global_auth defaults to on.
+      return this.globalAuth == GlobalAuth.Off ? null : rules.global;
+    }
+    const i = rules.matchIndex(ctx.facts);
+    if (i >= 0) return rules.rules[i].config;
+    // With rules, global_auth defaults to off: unmatched requests are not checked.
+    return this.globalAuth == GlobalAuth.On ? rules.global : null;
+  }
+
+  createContext(context_id: u32): KeyAuthContext {
+    return new KeyAuthContext(context_id, this);
+  }
+}
+
+export class KeyAuthContext extends PluginContext<KeyAuthRoot> {
+  private path: ArrayBuffer | null = null;
+
+  constructor(context_id: u32, root: RootContext) {
+    super(context_id, root);
+  }
+
+  onRequestHeaders(_headers: u32, _end_of_stream: bool): FilterHeadersStatusValues {
+    // Only key-auth names the consumer: a client cannot claim an identity by sending the header.
+    removeHeader(MapType.RequestHeaders, CONSUMER_HEADER);
+    const config = this.plugin.configFor(this);
+    if (config === null) return FilterHeadersStatusValues.Continue;
+
+    let sawKey = false;
+    let best = -1;
+    let bestKey: KeyName | null = null;
+    let bestFromQuery = false;
+    const keys = config.lookupKeys;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      let value = getHeader(MapType.RequestHeaders, key.header);
+      let fromQuery = false;
+      if (value === null || value.byteLength == 0) {
+        value = this.queryValue(key);
+        fromQuery = true;
+      }
+      if (value === null) continue;
+      sawKey = true;
+      let consumer = config.credentials.lookup(value);
+      if (consumer < 0 && key.isAuthorization && !fromQuery) {
+        const token = bearerToken(value);
+        if (token !== null) consumer = config.credentials.lookup(token);
+      }
+      if (consumer < 0 || (best >= 0 && consumer >= best)) continue;
+      if (!accepts(config, config.consumers[consumer], key, fromQuery)) continue;
+      best = consumer;
+      bestKey = key;
+      bestFromQuery = fromQuery;
+    }
+
+    if (best < 0) {
+      (sawKey ? UNKNOWN_KEY : MISSING_KEY).send();
+      return FilterHeadersStatusValues.StopIteration;
+    }
+    const allowed = config.allowed;
+    if (allowed !== null && !unchecked(allowed[best])) {
+      NOT_ALLOWED.send();
+      return FilterHeadersStatusValues.StopIteration;
+    }
+    addHeader(MapType.RequestHeaders, CONSUMER_HEADER, config.consumers[best].nameBytes);
+    if (config.hideCredentials) this.hide(bestKey!, bestFromQuery);
+    return FilterHeadersStatusValues.Continue;
+  }
+
+  private queryValue(key: KeyName): ArrayBuffer | null {
+    let path = this.path;
+    if (path === null) {
+      path = getHeader(MapType.RequestHeaders, PATH);
+      if (path === null) path = new ArrayBuffer(0);
+      this.path = path;
+    }
+    return queryParam(path, key.query);
+  }
+
+  /** Removes the key from what goes upstream (Kong's hide_credentials). */
+  private hide(key: KeyName, fromQuery: bool): void {
+    if (!fromQuery) {
+      removeHeader(MapType.RequestHeaders, key.header);
+      return;
+    }
+    const path = this.path;
+    if (path === null) return;
+    const rewritten = removeQueryParam(String.UTF8.decode(path), key.name);
+    replaceHeader(MapType.RequestHeaders, PATH, String.UTF8.encode(rewritten));
+  }
+}
+
+/** Whether the consumer may present its key under this name and in this place. */
+function accepts(config: KeyAuthConfig, consumer: Consumer, key: KeyName, fromQuery: bool): bool {
+  if (fromQuery ? !consumer.inQuery : !consumer.inHeader) return false;
+  const names = consumer.keys !== null ? consumer.keys! : config.keys;
+  for (let i = 0; i < names.length; i++) if (names[i].name == key.name) return true;
+  return false;
+}
+
+/** The token of an `Authorization: Bearer <token>` value (scheme case-insensitive), or null. */
+function bearerToken(value: ArrayBuffer): ArrayBuffer | null {
+  const p = changetype<usize>(value);
+  if (value.byteLength <= 7) return null;
+  // "bearer " compared case-insensitively (ASCII).
+  const expected = "bearer ";
+  for (let i = 0; i < 7; i++) if ((load<u8>(p + i) | (i == 6 ? 0 : 0x20)) != <u8>expected.charCodeAt(i)) return null;
+  let start = 7;
+  while (start < value.byteLength && load<u8>(p + start) == 0x20) start++;
+  return start < value.byteLength ? value.slice(start) : null;
+}
