@@ -1,0 +1,88 @@
+// request-block configuration, as Higress's request-block takes it, plus body-inspection limits.
+// Each `_rules_` entry is a whole configuration of its own (nothing is inherited from the global part).
+import { asciiLower, fnv1a } from "../common/bytes";
+import { Fields } from "../common/config";
+import { AhoCorasick, buildAhoCorasick, compileRegex, Regex, REGEX_CASE_INSENSITIVE } from "../common/match/index";
+
+export const KNOWN_FIELDS = [
+  "block_urls", "block_exact_urls", "block_regexp_urls", "block_headers", "block_bodies", "block_bodys",
+  "blocked_code", "blocked_message", "case_sensitive", "max_body_bytes", "oversize_body",
+];
+
+export const enum Oversize {
+  Allow = 0,
+  Block = 1,
+}
+
+export class BlockConfig {
+  caseSensitive: bool = true;
+  blockedCode: u32 = 403;
+  blockedMessage: string = "";
+  /** Exact :path values (lowercased when case-insensitive), bucketed by hash. */
+  exact: Map<u32, ArrayBuffer[]> = new Map();
+  exactCount: i32 = 0;
+  regexes: Regex[] = [];
+  urlNeedles: AhoCorasick | null = null;
+  headerNeedles: AhoCorasick | null = null;
+  bodyNeedles: AhoCorasick | null = null;
+  maxBodyBytes: u32 = 1024 * 1024;
+  oversize: Oversize = Oversize.Allow;
+}
+
+function needles(f: Fields, field: string, caseInsensitive: bool): AhoCorasick | null {
+  const list = f.strings(field);
+  if (list === null || list.length == 0) return null;
+  const built = buildAhoCorasick(list, caseInsensitive);
+  if (!built.ok) {
+    f.fail(field, built.error);
+    return null;
+  }
+  return built.matcher;
+}
+
+export function parseBlock(f: Fields): BlockConfig | null {
+  const c = new BlockConfig();
+  c.caseSensitive = f.bool("case_sensitive", true);
+  c.blockedCode = <u32>f.integer("blocked_code", 403, 100, 599);
+  const message = f.string("blocked_message", "");
+  if (message !== null) c.blockedMessage = message;
+  c.maxBodyBytes = <u32>f.integer("max_body_bytes", 1024 * 1024, 1, 0x7fffffff);
+  const oversize = f.string("oversize_body", "allow");
+  if (oversize == "block") c.oversize = Oversize.Block;
+  else if (oversize != "allow" && oversize !== null) f.fail("oversize_body", "must be \"allow\" or \"block\"");
+  const insensitive = !c.caseSensitive;
+
+  const exact = f.strings("block_exact_urls");
+  if (exact !== null) {
+    for (let i = 0; i < exact.length; i++) {
+      let bytes = String.UTF8.encode(exact[i]);
+      if (insensitive) bytes = asciiLower(bytes);
+      const h = fnv1a(changetype<usize>(bytes), bytes.byteLength);
+      if (!c.exact.has(h)) c.exact.set(h, []);
+      c.exact.get(h).push(bytes);
+      c.exactCount++;
+    }
+  }
+  const patterns = f.strings("block_regexp_urls");
+  if (patterns !== null) {
+    for (let i = 0; i < patterns.length; i++) {
+      // Case-insensitivity is a regex flag here; Higress lowercases the pattern, which breaks \D, \S, \W.
+      const r = compileRegex(patterns[i], insensitive ? REGEX_CASE_INSENSITIVE : 0);
+      if (!r.ok) {
+        f.fail("block_regexp_urls[" + i.toString() + "]", "invalid regular expression: " + r.error);
+        return null;
+      }
+      c.regexes.push(r.regex!);
+    }
+  }
+  c.urlNeedles = needles(f, "block_urls", insensitive);
+  c.headerNeedles = needles(f, "block_headers", insensitive);
+  // Higress reads both spellings.
+  c.bodyNeedles = needles(f, f.has("block_bodies") ? "block_bodies" : "block_bodys", insensitive);
+  if (f.problems.failed) return null;
+  if (c.exactCount == 0 && c.regexes.length == 0 && c.urlNeedles === null && c.headerNeedles === null && c.bodyNeedles === null) {
+    f.fail("block_urls", "nothing to block: give at least one of block_urls, block_exact_urls, block_regexp_urls, block_headers, block_bodies");
+    return null;
+  }
+  return c;
+}
