@@ -1,0 +1,31 @@
+// Test-only module: plugins/common/sha256.ts behind two plain exports, for plugins/common/sha256.test.ts.
+// JS writes a message into the input buffer, then asks for its digest; both buffers live in globals
+// so the collector keeps them while JS reads them.
+import { sha256 } from "../sha256";
+
+// @ts-ignore: decorator
+@external("harness", "abort")
+declare function hostAbort(message: usize, fileName: usize, line: u32, column: u32): void;
+
+/** Target of `--use abort=abort_proc_exit` (the project's asc options): report, then trap. */
+// @ts-ignore: decorator
+@global
+export function abort_proc_exit(message: string | null, fileName: string | null, line: u32, column: u32): void {
+  hostAbort(changetype<usize>(message), changetype<usize>(fileName), line, column);
+  unreachable();
+}
+
+let input = new ArrayBuffer(64);
+let digest = new ArrayBuffer(32);
+
+/** Address of a buffer of at least `size` bytes for the next message (valid until the next call). */
+export function inputBuffer(size: i32): usize {
+  if (input.byteLength < size) input = new ArrayBuffer(size);
+  return changetype<usize>(input);
+}
+
+/** SHA-256 of the first `length` bytes of the input buffer; returns the address of the 32-byte digest. */
+export function digestOf(length: i32): usize {
+  digest = sha256(changetype<usize>(input), length);
+  return changetype<usize>(digest);
+}
