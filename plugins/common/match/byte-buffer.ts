@@ -46,7 +46,16 @@ export class ByteBuffer {
     this.reserve(units * 3);
     const src = changetype<usize>(s);
     let out = this.ptr + <usize>this.length;
-    for (let i = 0; i < units; i++) {
+    let i = 0;
+    // Fast path: four ASCII code units at a time (paths and header values are mostly ASCII).
+    while (i + 4 <= units) {
+      const four = load<u64>(src + (<usize>i << 1));
+      if ((four & 0xff80ff80ff80ff80) != 0) break;
+      store<u32>(out, <u32>((four & 0xff) | ((four >> 8) & 0xff00) | ((four >> 16) & 0xff0000) | ((four >> 24) & 0xff000000)));
+      out += 4;
+      i += 4;
+    }
+    for (; i < units; i++) {
       const c = <i32>load<u16>(src + (<usize>i << 1));
       if (c < 0x80) {
         store<u8>(out++, <u8>c);

@@ -29,14 +29,7 @@ export function compileClass(b: ProgramBuilder, set: CodepointSet, next: i32): i
   if (single >= 0) heads.unshift(single);
   if (b.overflowed) return -1;
   if (heads.length == 0) return b.emit(OP_FAIL, 0, -1, -1);
-  return emitAlternation(b, heads);
-}
-
-/** Split chain over `heads`, earlier heads first. */
-export function emitAlternation(b: ProgramBuilder, heads: Array<i32>): i32 {
-  let pc = heads[heads.length - 1];
-  for (let i = heads.length - 2; i >= 0; i--) pc = b.emit(OP_SPLIT, 0, heads[i], pc);
-  return pc;
+  return b.emitAlternation(heads);
 }
 
 function setBits(bits: StaticArray<u8>, lo: i32, hi: i32): void {

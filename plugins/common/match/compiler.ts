@@ -30,7 +30,7 @@ function emitSkipCharactersThen(b: ProgramBuilder, start: i32): i32 {
   const loop = b.emit(OP_SPLIT, 0, start, -1);
   const anyCharacter = compileClass(b, CodepointSet.of(0, MAX_CODEPOINT), loop);
   if (b.overflowed) return -1;
-  b.code[(loop << 2) + 3] = anyCharacter;
+  b.setOuts(loop, start, anyCharacter);
   return loop;
 }
 
@@ -104,9 +104,7 @@ class Compiler {
   private alternate(children: Array<Node>, next: i32): i32 {
     const heads = new Array<i32>(children.length);
     for (let i = 0; i < children.length && !this.b.overflowed; i++) heads[i] = this.compile(children[i], next);
-    let pc = heads[heads.length - 1];
-    for (let i = heads.length - 2; i >= 0; i--) pc = this.b.emit(OP_SPLIT, 0, heads[i], pc);
-    return pc;
+    return this.b.emitAlternation(heads);
   }
 
   /** A SPLIT preferring `body` when greedy, `exit` when lazy. */
@@ -119,9 +117,8 @@ class Compiler {
     const split = this.b.emit(OP_SPLIT, 0, -1, -1);
     const body = this.compile(sub, split);
     if (this.b.overflowed) return -1;
-    const code = this.b.code;
-    code[(split << 2) + 2] = greedy ? body : next;
-    code[(split << 2) + 3] = greedy ? next : body;
+    if (greedy) this.b.setOuts(split, body, next);
+    else this.b.setOuts(split, next, body);
     return enterAtBody ? body : split;
   }
 

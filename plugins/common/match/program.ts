@@ -102,8 +102,17 @@ export class ProgramBuilder {
     return this.length++;
   }
 
-  setOut(pc: i32, out: i32): void {
+  /** Sets both successors of an instruction emitted before they were known (loops). */
+  setOuts(pc: i32, out: i32, out1: i32): void {
     this.code[(pc << 2) + 2] = out;
+    this.code[(pc << 2) + 3] = out1;
+  }
+
+  /** SPLIT chain over `heads`, earlier heads preferred; returns its entry. */
+  emitAlternation(heads: Array<i32>): i32 {
+    let pc = heads[heads.length - 1];
+    for (let i = heads.length - 2; i >= 0; i--) pc = this.emit(OP_SPLIT, 0, heads[i], pc);
+    return pc;
   }
 
   /** Interns a 256-bit byte set (32 bytes) and returns its index; equal sets share one index. */

@@ -39,6 +39,10 @@ describe("literals", () => {
     ["a{", "a{", true, true],
     ["a{1", "xa{1", false, true],
     ["}", "}", true, true],
+    // Strings straddling the string API's 4-units-at-a-time ASCII fast path.
+    ["abcdefg.h", "abcdefg😀h", true, true],
+    ["a{9}é", "aaaaaaaaaé", true, true],
+    ["abc", "abcd", false, true],
   ]);
 });
 

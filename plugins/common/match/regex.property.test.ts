@@ -69,7 +69,10 @@ describe("matches what JavaScript's RegExp matches", () => {
         try {
           for (const input of inputsFor(ast, seed, js, randomInputs)) {
             whole.lastIndex = 0;
-            expect(h.fullMatch(id, input), `full ${pattern} /${js} on ${JSON.stringify(input)}`).toBe(whole.test(input));
+            const full = whole.test(input);
+            expect(h.fullMatch(id, input), `full ${pattern} /${js} on ${JSON.stringify(input)}`).toBe(full);
+            h.storeString(input); // the string API encodes UTF-16 itself
+            expect(h.fullMatchStored(id), `full (string API) ${pattern} /${js} on ${JSON.stringify(input)}`).toBe(full);
             const found = anywhere.exec(input);
             if (found && splitsSurrogatePair(input, found.index)) continue; // V8 quirk, see trustworthy() below
             expect(h.search(id, input), `search ${pattern} /${js} on ${JSON.stringify(input)}`).toBe(found !== null);

@@ -137,6 +137,11 @@ export class Regex {
     return this.capturesRaw(this.input.ptr, this.input.length, whole);
   }
 
+  /** As captures(); group(i) then reads from `input`, which must stay alive meanwhile. */
+  capturesBuffer(input: ArrayBuffer, whole: bool = false): bool {
+    return this.capturesRaw(changetype<usize>(input), input.byteLength, whole);
+  }
+
   /** As captures(); group(i) then reads from `ptr`, which must stay valid meanwhile. */
   capturesRaw(ptr: usize, len: i32, whole: bool = false): bool {
     this.captured = false;

@@ -217,3 +217,54 @@ export function acFound(id: i32, k: i32): i32 {
 export function acFree(id: i32): void {
   if (id >= 0 && id < matchers.length) matchers[id] = null;
 }
+
+// ---- Benchmark loops: the engine called from AssemblyScript, as a plugin would (no JS boundary) ----
+
+export function benchFullMatch(id: i32, ptr: usize, len: i32, iterations: i32): i32 {
+  const r = regexAt(id);
+  if (r === null) return -1;
+  let hits = 0;
+  for (let i = 0; i < iterations; i++) if (r.fullMatchRaw(ptr, len)) hits++;
+  return hits;
+}
+
+export function benchSearch(id: i32, ptr: usize, len: i32, iterations: i32): i32 {
+  const r = regexAt(id);
+  if (r === null) return -1;
+  let hits = 0;
+  for (let i = 0; i < iterations; i++) if (r.searchRaw(ptr, len)) hits++;
+  return hits;
+}
+
+export function benchCaptures(id: i32, ptr: usize, len: i32, iterations: i32): i32 {
+  const r = regexAt(id);
+  if (r === null) return -1;
+  let hits = 0;
+  for (let i = 0; i < iterations; i++) if (r.capturesRaw(ptr, len)) hits++;
+  return hits;
+}
+
+/** The string API: UTF-8 encoding of the stored string into the regex's reused buffer, then the DFA. */
+export function benchFullMatchStored(id: i32, iterations: i32): i32 {
+  const r = regexAt(id);
+  if (r === null) return -1;
+  let hits = 0;
+  for (let i = 0; i < iterations; i++) if (r.fullMatch(storedString)) hits++;
+  return hits;
+}
+
+export function benchAcFindFirst(id: i32, ptr: usize, len: i32, iterations: i32): i32 {
+  const m = matcherAt(id);
+  if (m === null) return -2;
+  let hits = 0;
+  for (let i = 0; i < iterations; i++) if (m.findFirstRaw(ptr, len) >= 0) hits++;
+  return hits;
+}
+
+export function benchAcFindFirstStored(id: i32, iterations: i32): i32 {
+  const m = matcherAt(id);
+  if (m === null) return -2;
+  let hits = 0;
+  for (let i = 0; i < iterations; i++) if (m.findFirst(storedString) >= 0) hits++;
+  return hits;
+}

@@ -7,7 +7,7 @@ const decoder = new TextDecoder();
 
 type Input = string | Uint8Array;
 
-interface Exports {
+export interface Exports {
   memory: WebAssembly.Memory;
   _initialize(): void;
   scratch(size: number): number;
@@ -39,6 +39,12 @@ interface Exports {
   acFindAll(id: number, ptr: number, len: number): number;
   acFound(id: number, k: number): number;
   acFree(id: number): void;
+  benchFullMatch(id: number, ptr: number, len: number, iterations: number): number;
+  benchSearch(id: number, ptr: number, len: number, iterations: number): number;
+  benchCaptures(id: number, ptr: number, len: number, iterations: number): number;
+  benchFullMatchStored(id: number, iterations: number): number;
+  benchAcFindFirst(id: number, ptr: number, len: number, iterations: number): number;
+  benchAcFindFirstStored(id: number, iterations: number): number;
 }
 
 export const CASE_INSENSITIVE = 1;
