@@ -7,8 +7,9 @@ import { addHeader, getHeader, MapType, removeHeader, replaceHeader } from "../c
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { CONSUMER_HEADER } from "../common/reply";
 import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
-import { queryParam, removeQueryParam } from "../common/url";
+import { queryParam } from "../common/url";
 import { Consumer, KeyAuthConfig, KeyName, KNOWN_FIELDS, parseKeyAuth } from "./config";
+import { withoutQueryParam } from "./query";
 import { MISSING_KEY, NOT_ALLOWED, UNKNOWN_KEY } from "./replies";
 
 const PATH = String.UTF8.encode(":path");
@@ -136,8 +137,7 @@ export class KeyAuthContext extends PluginContext<KeyAuthRoot> {
     }
     const path = this.path;
     if (path === null) return;
-    const rewritten = removeQueryParam(String.UTF8.decode(path), key.name);
-    replaceHeader(MapType.RequestHeaders, PATH, String.UTF8.encode(rewritten));
+    replaceHeader(MapType.RequestHeaders, PATH, withoutQueryParam(path, key.query));
   }
 }
 
