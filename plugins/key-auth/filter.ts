@@ -6,7 +6,7 @@ import { Fields } from "../common/config";
 import { addHeader, getHeader, MapType, removeHeader, replaceHeader } from "../common/host";
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { CONSUMER_HEADER } from "../common/reply";
-import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
+import { parseRules, RuleSet } from "../common/rules";
 import { queryParam } from "../common/url";
 import { Consumer, KeyAuthConfig, KeyName, KNOWN_FIELDS, parseKeyAuth } from "./config";
 import { withoutQueryParam } from "./query";
@@ -40,7 +40,9 @@ export class KeyAuthRoot extends PluginRoot<KeyAuthConfig> {
     if (root.problems.failed) return null;
     const rules = parseRules<KeyAuthConfig>(root, true, (f: Fields): KeyAuthConfig | null => parseKeyAuth(f, true));
     if (root.problems.failed) return null;
-    if (global === null && rules.length == 0 && hasGlobalFields(root.obj) && !root.has("global_auth")) {
+    // Like Higress, refuse a config that would authenticate nothing (`{}`, or only global_auth):
+    // accepting it would let every request through while the operator believes keys are checked.
+    if (global === null && !root.has("_rules_")) {
       root.fail("consumers", "is required (a list of {name, credential})");
       return null;
     }
