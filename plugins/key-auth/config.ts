@@ -15,12 +15,22 @@ export class Consumer {
   }
 }
 
+/** Where some consumer reads a key name (bits of `KeyName.places`). */
+export const enum Place {
+  Header = 1,
+  Query = 2,
+  /** A consumer reads the query but not headers, so the query counts even when the header is set. */
+  QueryOnly = 4,
+}
+
 /** A key name as a header name (lowercase) and as a query parameter name (as written). */
 export class KeyName {
   readonly header: ArrayBuffer;
   readonly query: ArrayBuffer;
   /** `Authorization` may carry the key as `Bearer <key>`. */
   readonly isAuthorization: bool;
+  /** `Place` bits: where the consumers using this name look for it (nothing is read elsewhere). */
+  places: i32 = 0;
   constructor(readonly name: string) {
     const lower = lowerAscii(name);
     this.header = String.UTF8.encode(lower);
@@ -37,7 +47,7 @@ export class KeyAuthConfig {
   /** Which consumers (by index) may pass here; null means any authenticated consumer. */
   allowed: StaticArray<bool> | null = null;
   hideCredentials: bool = false;
-  /** Every key name any consumer may use, in lookup order (global keys first). */
+  /** Every key name some consumer reads, once each, with where it is read. */
   lookupKeys: KeyName[] = [];
   readonly credentials: CredentialTable = new CredentialTable();
 }
@@ -60,9 +70,16 @@ function keyNames(f: Fields, field: string): KeyName[] | null {
   return out;
 }
 
-function addLookupKey(config: KeyAuthConfig, key: KeyName): void {
-  for (let i = 0; i < config.lookupKeys.length; i++) if (config.lookupKeys[i].name == key.name) return;
-  config.lookupKeys.push(key);
+/** Registers a key name a consumer reads, and where it reads it, for the per-request lookup. */
+function addLookupKey(config: KeyAuthConfig, key: KeyName, consumer: Consumer): void {
+  let entry: KeyName | null = null;
+  for (let i = 0; i < config.lookupKeys.length && entry === null; i++) if (config.lookupKeys[i].name == key.name) entry = config.lookupKeys[i];
+  if (entry === null) {
+    entry = key;
+    config.lookupKeys.push(key);
+  }
+  if (consumer.inHeader) entry.places |= Place.Header;
+  if (consumer.inQuery) entry.places |= consumer.inHeader ? Place.Query : Place.Query | Place.QueryOnly;
 }
 
 /**
@@ -85,7 +102,6 @@ export function parseKeyAuth(f: Fields, inRule: bool): KeyAuthConfig | null {
     f.fail("in_query", "in_header and in_query cannot both be false: no key could ever be read");
     return null;
   }
-  for (let i = 0; i < globalKeys.length; i++) addLookupKey(config, globalKeys[i]);
 
   const consumers = f.objects("consumers");
   if (consumers === null) {
@@ -121,13 +137,18 @@ export function parseKeyAuth(f: Fields, inRule: bool): KeyAuthConfig | null {
       const own = keyNames(c, "keys");
       if (own === null) return null;
       consumer.keys = own;
-      for (let k = 0; k < own.length; k++) addLookupKey(config, own[k]);
     } else if (globalKeys.length == 0) {
       c.fail("keys", "is required: neither this consumer nor the configuration names the keys to read");
       return null;
     }
     consumer.inHeader = c.bool("in_header", config.inHeader);
     consumer.inQuery = c.bool("in_query", config.inQuery);
+    if (!consumer.inHeader && !consumer.inQuery) {
+      c.fail("in_query", "in_header and in_query cannot both be false: this consumer's key could never be read");
+      return null;
+    }
+    const names = consumer.keys !== null ? consumer.keys! : globalKeys;
+    for (let k = 0; k < names.length; k++) addLookupKey(config, names[k], consumer);
     config.consumers.push(consumer);
   }
 

@@ -8,7 +8,7 @@ import { PluginContext, PluginRoot } from "../common/plugin";
 import { CONSUMER_HEADER } from "../common/reply";
 import { parseRules, RuleSet } from "../common/rules";
 import { queryParam } from "../common/url";
-import { Consumer, KeyAuthConfig, KeyName, KNOWN_FIELDS, parseKeyAuth } from "./config";
+import { KeyAuthConfig, KeyName, KNOWN_FIELDS, parseKeyAuth, Place } from "./config";
 import { withoutQueryParam } from "./query";
 import { MISSING_KEY, NOT_ALLOWED, UNKNOWN_KEY } from "./replies";
 
@@ -80,6 +80,9 @@ export class KeyAuthContext extends PluginContext<KeyAuthRoot> {
     const config = this.plugin.configFor(this);
     if (config === null) return FilterHeadersStatusValues.Continue;
 
+    // Higress reads a key, per consumer, from a non-empty header when that consumer reads headers,
+    // else from the query when it reads the query. Each name's header and query value are looked up
+    // once; a value found belongs to at most one consumer, and the first consumer in config order wins.
     let sawKey = false;
     let best = -1;
     let bestKey: KeyName | null = null;
@@ -87,24 +90,35 @@ export class KeyAuthContext extends PluginContext<KeyAuthRoot> {
     const keys = config.lookupKeys;
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k];
-      let value = getHeader(MapType.RequestHeaders, key.header);
-      let fromQuery = false;
-      if (value === null || value.byteLength == 0) {
-        value = this.queryValue(key);
-        fromQuery = true;
+      let header: ArrayBuffer | null = null;
+      if (key.places & Place.Header) {
+        header = getHeader(MapType.RequestHeaders, key.header);
+        if (header !== null && header.byteLength == 0) header = null;
       }
-      if (value === null) continue;
+      if (header !== null) {
+        sawKey = true;
+        let consumer = config.credentials.lookup(header);
+        if (consumer < 0 && key.isAuthorization) {
+          const token = bearerToken(header);
+          if (token !== null) consumer = config.credentials.lookup(token);
+        }
+        if (consumer >= 0 && (best < 0 || consumer < best) && accepts(config, consumer, key, false, true)) {
+          best = consumer;
+          bestKey = key;
+          bestFromQuery = false;
+        }
+      }
+      // With a header present, the query only counts for consumers that do not read headers.
+      if (!(key.places & (header === null ? Place.Query : Place.QueryOnly))) continue;
+      const query = this.queryValue(key);
+      if (query === null) continue;
       sawKey = true;
-      let consumer = config.credentials.lookup(value);
-      if (consumer < 0 && key.isAuthorization && !fromQuery) {
-        const token = bearerToken(value);
-        if (token !== null) consumer = config.credentials.lookup(token);
+      const consumer = config.credentials.lookup(query);
+      if (consumer >= 0 && (best < 0 || consumer < best) && accepts(config, consumer, key, true, header !== null)) {
+        best = consumer;
+        bestKey = key;
+        bestFromQuery = true;
       }
-      if (consumer < 0 || (best >= 0 && consumer >= best)) continue;
-      if (!accepts(config, config.consumers[consumer], key, fromQuery)) continue;
-      best = consumer;
-      bestKey = key;
-      bestFromQuery = fromQuery;
     }
 
     if (best < 0) {
@@ -143,9 +157,13 @@ export class KeyAuthContext extends PluginContext<KeyAuthRoot> {
   }
 }
 
-/** Whether the consumer may present its key under this name and in this place. */
-function accepts(config: KeyAuthConfig, consumer: Consumer, key: KeyName, fromQuery: bool): bool {
-  if (fromQuery ? !consumer.inQuery : !consumer.inHeader) return false;
+/**
+ * Whether consumer `index` reads its key under this name from this place: from a header when it reads
+ * headers, from the query when it reads the query and (Higress's order) no header value took precedence.
+ */
+function accepts(config: KeyAuthConfig, index: i32, key: KeyName, fromQuery: bool, headerSet: bool): bool {
+  const consumer = config.consumers[index];
+  if (fromQuery ? !consumer.inQuery || (headerSet && consumer.inHeader) : !consumer.inHeader) return false;
   const names = consumer.keys !== null ? consumer.keys! : config.keys;
   for (let i = 0; i < names.length; i++) if (names[i].name == key.name) return true;
   return false;
