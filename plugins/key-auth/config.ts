@@ -183,7 +183,7 @@ function addCredential(config: KeyAuthConfig, c: Fields, field: string, secret: 
   }
   if (!config.credentials.add(bytes, hashed, consumer)) {
     // Never echo the credential: configurations are logged by field, not by value.
-    c.fail(field, "duplicates another consumer's credential");
+    c.fail(field, "duplicates an earlier credential");
     return false;
   }
   return true;

@@ -41,12 +41,15 @@ class Buckets {
 export class CredentialTable {
   private readonly plain: Buckets = new Buckets();
   private readonly hashed: Buckets = new Buckets();
+  /** The SHA-256 of every credential, plain or not: two entries that accept the same key collide here. */
+  private readonly digests: Buckets = new Buckets();
 
-  /** Adds a credential; false when the same credential is already in the table. */
+  /** Adds a credential; false when a credential accepting the same key is already in the table. */
   add(credential: ArrayBuffer, isSha256: bool, consumer: i32): bool {
-    const target = isSha256 ? this.hashed : this.plain;
-    if (target.has(credential)) return false;
-    target.add(credential, consumer);
+    const digest = isSha256 ? credential : sha256(changetype<usize>(credential), credential.byteLength);
+    if (this.digests.has(digest)) return false;
+    this.digests.add(digest, consumer);
+    (isSha256 ? this.hashed : this.plain).add(credential, consumer);
     return true;
   }
 
