@@ -1,0 +1,17 @@
+// The one place that knows every provider type.
+import { OpenAiCompatible } from "./openai-compatible";
+import { Provider } from "./provider";
+
+export const PROVIDER_TYPES = ["openai", "deepseek", "moonshot", "groq", "mistral", "qwen", "ollama", "generic"];
+
+export function createProvider(type: string): Provider | null {
+  if (type == "openai") return new OpenAiCompatible("openai", "openai", "api.openai.com", "/v1");
+  if (type == "deepseek") return new OpenAiCompatible("deepseek", "deepseek", "api.deepseek.com", "/v1");
+  if (type == "moonshot") return new OpenAiCompatible("moonshot", "moonshot", "api.moonshot.cn", "/v1");
+  if (type == "groq") return new OpenAiCompatible("groq", "groq", "api.groq.com", "/openai/v1");
+  if (type == "mistral") return new OpenAiCompatible("mistral", "mistral_ai", "api.mistral.ai", "/v1");
+  if (type == "qwen") return new OpenAiCompatible("qwen", "qwen", "dashscope.aliyuncs.com", "/compatible-mode/v1");
+  if (type == "ollama") return new OpenAiCompatible("ollama", "ollama", "", "/v1");
+  if (type == "generic") return new OpenAiCompatible("generic", "generic", "", "/v1");
+  return null;
+}

@@ -1,0 +1,157 @@
+// Server-sent events, parsed incrementally: chunks may split an event anywhere (even inside a line
+// ending) or carry several events. Only the bytes of the event not yet complete are kept between
+// chunks. Field names follow the SSE spec: `event`, `data` (several data lines join with "\n"),
+// comment lines starting with ':' are skipped.
+
+export class SseEvent {
+  /** The `event:` field ("" when absent: a "message" event). */
+  event: string = "";
+  /** The data lines joined with "\n", as UTF-8. */
+  data: ArrayBuffer = new ArrayBuffer(0);
+  /** The event's bytes as received (for passing events through unchanged). */
+  raw: ArrayBuffer = new ArrayBuffer(0);
+
+  dataEquals(s: string): bool {
+    const n = String.UTF8.byteLength(s);
+    if (this.data.byteLength != n) return false;
+    const b = String.UTF8.encode(s);
+    return memory.compare(changetype<usize>(b), changetype<usize>(this.data), n) == 0;
+  }
+
+  dataString(): string {
+    return String.UTF8.decode(this.data);
+  }
+}
+
+export class SseParser {
+  private pending: ArrayBuffer = new ArrayBuffer(0);
+
+  /** Bytes held back because their event is not complete yet. */
+  get pendingBytes(): i32 {
+    return this.pending.byteLength;
+  }
+
+  /** Feeds a chunk; returns the events it completed, in order. */
+  feed(chunk: ArrayBuffer): SseEvent[] {
+    let buf = chunk;
+    if (this.pending.byteLength) {
+      buf = new ArrayBuffer(this.pending.byteLength + chunk.byteLength);
+      memory.copy(changetype<usize>(buf), changetype<usize>(this.pending), this.pending.byteLength);
+      memory.copy(changetype<usize>(buf) + this.pending.byteLength, changetype<usize>(chunk), chunk.byteLength);
+    }
+    const events = new Array<SseEvent>();
+    const p = changetype<usize>(buf);
+    const n = buf.byteLength;
+    let eventStart = 0;
+    let lineStart = 0;
+    let i = 0;
+    while (i < n) {
+      const c = load<u8>(p + i);
+      if (c != 0x0a && c != 0x0d) {
+        i++;
+        continue;
+      }
+      // A CR at the very end might be the first half of CRLF: wait for the next byte.
+      if (c == 0x0d && i + 1 >= n) break;
+      const lineEnd = i;
+      i += c == 0x0d && load<u8>(p + i + 1) == 0x0a ? 2 : 1;
+      if (lineEnd == lineStart) {
+        // Blank line: the event ends here.
+        if (lineStart > eventStart) {
+          const ev = parseEvent(p + eventStart, lineStart - eventStart);
+          ev.raw = buf.slice(eventStart, i);
+          events.push(ev);
+        }
+        eventStart = i;
+      }
+      lineStart = i;
+    }
+    this.pending = eventStart < n ? buf.slice(eventStart, n) : new ArrayBuffer(0);
+    return events;
+  }
+
+  /** What is left unparsed at the end of the stream (an event without its closing blank line). */
+  takeRemainder(): ArrayBuffer {
+    const r = this.pending;
+    this.pending = new ArrayBuffer(0);
+    return r;
+  }
+}
+
+/** Parses the lines of one event (`len` bytes, each line ended by CR, LF or CRLF). */
+function parseEvent(ptr: usize, len: i32): SseEvent {
+  const ev = new SseEvent();
+  let data: ArrayBuffer | null = null;
+  let start = 0;
+  while (start < len) {
+    let end = start;
+    while (end < len && load<u8>(ptr + end) != 0x0a && load<u8>(ptr + end) != 0x0d) end++;
+    const next = end < len && load<u8>(ptr + end) == 0x0d && end + 1 < len && load<u8>(ptr + end + 1) == 0x0a ? end + 2 : end + 1;
+    if (end > start && load<u8>(ptr + start) != 0x3a) {
+      let colon = start;
+      while (colon < end && load<u8>(ptr + colon) != 0x3a) colon++;
+      let valueStart = colon < end ? colon + 1 : end;
+      if (valueStart < end && load<u8>(ptr + valueStart) == 0x20) valueStart++;
+      const nameLen = colon - start;
+      if (nameLen == 4 && load<u32>(ptr + start) == 0x61746164) {
+        // "data"
+        const valueLen = end - valueStart;
+        if (data === null) {
+          data = new ArrayBuffer(valueLen);
+          memory.copy(changetype<usize>(data), ptr + valueStart, valueLen);
+        } else {
+          const joined = new ArrayBuffer(data.byteLength + 1 + valueLen);
+          memory.copy(changetype<usize>(joined), changetype<usize>(data), data.byteLength);
+          store<u8>(changetype<usize>(joined) + data.byteLength, 0x0a);
+          memory.copy(changetype<usize>(joined) + data.byteLength + 1, ptr + valueStart, valueLen);
+          data = joined;
+        }
+      } else if (nameLen == 5 && load<u32>(ptr + start) == 0x6e657665 && load<u8>(ptr + start + 4) == 0x74) {
+        // "event"
+        ev.event = String.UTF8.decodeUnsafe(ptr + valueStart, end - valueStart);
+      }
+    }
+    start = next;
+  }
+  if (data !== null) ev.data = data;
+  return ev;
+}
+
+/** Builds SSE output. */
+export class SseWriter {
+  private parts: ArrayBuffer[] = [];
+  private size: i32 = 0;
+
+  raw(b: ArrayBuffer): void {
+    this.parts.push(b);
+    this.size += b.byteLength;
+  }
+
+  /** One event: optional `event:` line and one `data:` line (data must not contain newlines). */
+  event(name: string, data: ArrayBuffer): void {
+    const head = name.length ? "event: " + name + "\ndata: " : "data: ";
+    this.raw(String.UTF8.encode(head));
+    this.raw(data);
+    this.raw(String.UTF8.encode("\n\n"));
+  }
+
+  get isEmpty(): bool {
+    return this.size == 0;
+  }
+
+  toBuffer(): ArrayBuffer {
+    const out = new ArrayBuffer(this.size);
+    let at = changetype<usize>(out);
+    for (let i = 0; i < this.parts.length; i++) {
+      const b = this.parts[i];
+      memory.copy(at, changetype<usize>(b), b.byteLength);
+      at += b.byteLength;
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.parts = [];
+    this.size = 0;
+  }
+}

@@ -1,0 +1,64 @@
+// Token usage, taken from what the provider reports: OpenAI's `usage` object (in the body, or in the
+// stream's final chunk — or in the same chunk as finish_reason, as some providers send it) and
+// Anthropic's split report (input tokens in `message_start`, output tokens in `message_delta`).
+import { checkJson } from "../common/json-check";
+import { JSON, parseValid } from "../common/json-writer";
+
+export class Usage {
+  input: i64 = -1;
+  output: i64 = -1;
+
+  get known(): bool {
+    return this.input >= 0 || this.output >= 0;
+  }
+
+  get total(): i64 {
+    return (this.input > 0 ? this.input : 0) + (this.output > 0 ? this.output : 0);
+  }
+}
+
+const USAGE_KEY = String.UTF8.encode('"usage"');
+
+/** Whether the bytes mention "usage" at all (cheap pre-check before parsing an event). */
+export function mentionsUsage(data: ArrayBuffer): bool {
+  const n = data.byteLength;
+  const k = USAGE_KEY.byteLength;
+  const p = changetype<usize>(data);
+  const key = changetype<usize>(USAGE_KEY);
+  const first = load<u8>(key);
+  for (let i = 0; i + k <= n; i++) {
+    if (load<u8>(p + i) == first && memory.compare(p + i, key, k) == 0) return true;
+  }
+  return false;
+}
+
+function intField(obj: JSON.Obj, key: string): i64 {
+  const v = obj.get(key);
+  if (v === null) return -1;
+  if (v.isInteger) return (<JSON.Integer>v).valueOf();
+  if (v.isFloat) return <i64>(<JSON.Float>v).valueOf();
+  return -1;
+}
+
+/** Parses JSON bytes if they are valid; null otherwise (never traps). */
+export function parseJson(data: ArrayBuffer): JSON.Value | null {
+  if (checkJson(changetype<usize>(data), data.byteLength).length) return null;
+  return parseValid(data);
+}
+
+/** Reads an OpenAI-style `usage` object (prompt/completion or input/output token names) into `u`. */
+export function readUsageObject(usage: JSON.Obj, u: Usage): void {
+  let input = intField(usage, "prompt_tokens");
+  if (input < 0) input = intField(usage, "input_tokens");
+  let output = intField(usage, "completion_tokens");
+  if (output < 0) output = intField(usage, "output_tokens");
+  if (input >= 0) u.input = input;
+  if (output >= 0) u.output = output;
+}
+
+/** Updates `u` from an OpenAI response body or stream chunk that carries `usage`. */
+export function readOpenAiUsage(doc: JSON.Value, u: Usage): void {
+  if (!doc.isObj) return;
+  const usage = (<JSON.Obj>doc).getObj("usage");
+  if (usage !== null) readUsageObject(usage, u);
+}

@@ -1,0 +1,151 @@
+// Writing JSON: a growable UTF-8 byte buffer with correct string escaping, and serialization of a
+// parsed tree. The JSON library's own stringify escapes control characters incorrectly (a backslash
+// before the raw character), so output is always written here.
+import { JSON } from "assemblyscript-json/assembly";
+
+export { JSON };
+
+const HEX = "0123456789abcdef";
+
+export class JsonWriter {
+  private buf: ArrayBuffer;
+  private len: i32 = 0;
+
+  constructor(capacity: i32 = 256) {
+    this.buf = new ArrayBuffer(capacity);
+  }
+
+  private reserve(extra: i32): void {
+    const need = this.len + extra;
+    if (need <= this.buf.byteLength) return;
+    let cap = this.buf.byteLength << 1;
+    while (cap < need) cap <<= 1;
+    const next = new ArrayBuffer(cap);
+    memory.copy(changetype<usize>(next), changetype<usize>(this.buf), this.len);
+    this.buf = next;
+  }
+
+  byte(b: u8): JsonWriter {
+    this.reserve(1);
+    store<u8>(changetype<usize>(this.buf) + this.len++, b);
+    return this;
+  }
+
+  /** Appends raw bytes (already valid JSON, or text between values). */
+  raw(ptr: usize, n: i32): JsonWriter {
+    this.reserve(n);
+    memory.copy(changetype<usize>(this.buf) + this.len, ptr, n);
+    this.len += n;
+    return this;
+  }
+
+  rawBuffer(b: ArrayBuffer): JsonWriter {
+    return this.raw(changetype<usize>(b), b.byteLength);
+  }
+
+  /** Appends ASCII text as is (punctuation, keys known to need no escaping, numbers). */
+  ascii(s: string): JsonWriter {
+    this.reserve(s.length);
+    const base = changetype<usize>(this.buf) + this.len;
+    for (let i = 0; i < s.length; i++) store<u8>(base + i, <u8>s.charCodeAt(i));
+    this.len += s.length;
+    return this;
+  }
+
+  /** A JSON string literal of `s`, escaped. */
+  string(s: string): JsonWriter {
+    const utf8 = String.UTF8.encode(s);
+    return this.stringBytes(changetype<usize>(utf8), utf8.byteLength);
+  }
+
+  /** A JSON string literal of UTF-8 bytes, escaped. */
+  stringBytes(ptr: usize, n: i32): JsonWriter {
+    this.reserve(n + 2);
+    this.byte(0x22);
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      const c = load<u8>(ptr + i);
+      if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
+      this.raw(ptr + start, i - start);
+      start = i + 1;
+      if (c == 0x22) this.ascii("\\\"");
+      else if (c == 0x5c) this.ascii("\\\\");
+      else if (c == 0x0a) this.ascii("\\n");
+      else if (c == 0x0d) this.ascii("\\r");
+      else if (c == 0x09) this.ascii("\\t");
+      else {
+        this.ascii("\\u00");
+        this.byte(<u8>HEX.charCodeAt(c >> 4));
+        this.byte(<u8>HEX.charCodeAt(c & 15));
+      }
+    }
+    this.raw(ptr + start, n - start);
+    return this.byte(0x22);
+  }
+
+  key(k: string): JsonWriter {
+    return this.string(k).byte(0x3a);
+  }
+
+  integer(n: i64): JsonWriter {
+    return this.ascii(n.toString());
+  }
+
+  float(f: f64): JsonWriter {
+    if (!isFinite(f)) return this.ascii("null");
+    if (f == Math.floor(f) && Math.abs(f) < 1e15) return this.ascii((<i64>f).toString());
+    return this.ascii(f.toString());
+  }
+
+  bool(b: bool): JsonWriter {
+    return this.ascii(b ? "true" : "false");
+  }
+
+  null(): JsonWriter {
+    return this.ascii("null");
+  }
+
+  /** Serializes a parsed value. */
+  value(v: JSON.Value): JsonWriter {
+    if (v.isString) return this.string((<JSON.Str>v).valueOf());
+    if (v.isInteger) return this.integer((<JSON.Integer>v).valueOf());
+    if (v.isFloat || v.isNum) return this.float((<JSON.Num>v).valueOf());
+    if (v.isBool) return this.bool((<JSON.Bool>v).valueOf());
+    if (v.isNull) return this.null();
+    if (v.isArr) {
+      const items = (<JSON.Arr>v).valueOf();
+      this.byte(0x5b);
+      for (let i = 0; i < items.length; i++) {
+        if (i) this.byte(0x2c);
+        this.value(items[i]);
+      }
+      return this.byte(0x5d);
+    }
+    const obj = <JSON.Obj>v;
+    const keys = obj.keys;
+    this.byte(0x7b);
+    for (let i = 0; i < keys.length; i++) {
+      if (i) this.byte(0x2c);
+      this.key(keys[i]).value(obj.get(keys[i])!);
+    }
+    return this.byte(0x7d);
+  }
+
+  get length(): i32 {
+    return this.len;
+  }
+
+  /** The bytes written so far (a copy). */
+  toBuffer(): ArrayBuffer {
+    return this.buf.slice(0, this.len);
+  }
+
+  reset(): void {
+    this.len = 0;
+  }
+}
+
+/** Parses JSON bytes already known to be valid (see json-check.ts). */
+export function parseValid(data: ArrayBuffer): JSON.Value {
+  return JSON.parse(Uint8Array.wrap(data));
+}
