@@ -98,10 +98,6 @@ export function parseKeyAuth(f: Fields, inRule: bool): KeyAuthConfig | null {
   config.inHeader = f.bool("in_header", true);
   config.inQuery = f.bool("in_query", true);
   config.hideCredentials = f.bool("hide_credentials", false);
-  if (!config.inHeader && !config.inQuery) {
-    f.fail("in_query", "in_header and in_query cannot both be false: no key could ever be read");
-    return null;
-  }
 
   const consumers = f.objects("consumers");
   if (consumers === null) {
@@ -144,7 +140,9 @@ export function parseKeyAuth(f: Fields, inRule: bool): KeyAuthConfig | null {
     consumer.inHeader = c.bool("in_header", config.inHeader);
     consumer.inQuery = c.bool("in_query", config.inQuery);
     if (!consumer.inHeader && !consumer.inQuery) {
-      c.fail("in_query", "in_header and in_query cannot both be false: this consumer's key could never be read");
+      // Name the field the consumer got both values from: its own, or the global ones.
+      if (c.has("in_header") || c.has("in_query")) c.fail("in_query", "in_header and in_query cannot both be false: this consumer's key could never be read");
+      else f.fail("in_query", "in_header and in_query cannot both be false: no key could ever be read");
       return null;
     }
     const names = consumer.keys !== null ? consumer.keys! : globalKeys;
