@@ -155,6 +155,12 @@ describe("keys", () => {
     expectUnauthenticated(await gw.request({ path: "/?apikey=alice-key", headers: { apikey: "wrong" } }), "key-auth.unknown_key");
   });
 
+  it("takes the first of repeated headers", async () => {
+    const gw = gateway({ consumers: [alice], keys: ["apikey"] });
+    expectUnauthenticated(await gw.request({ headers: [["apikey", "wrong"], ["apikey", "alice-key"]] }), "key-auth.unknown_key");
+    expectPassedAs(await gw.request({ headers: [["apikey", "alice-key"], ["apikey", "wrong"]] }), "alice");
+  });
+
   it("does not read the query's fragment", async () => {
     expectUnauthenticated(await send({ consumers: [alice], keys: ["apikey"] }, { path: "/?x=1#apikey=alice-key" }), "key-auth.missing_key");
   });
@@ -239,6 +245,15 @@ describe("global_auth and _rules_", () => {
     else if (outcome === 403) expectForbidden(res);
     else if (outcome === "unchecked") expect([res.status, consumerOf(res)]).toEqual([200, []]);
     else expectPassedAs(res, outcome);
+  });
+
+  it("applies a global allow to every checked request, and to rules without their own allow", async () => {
+    const gw = gateway({ consumers, keys: ["apikey"], allow: ["alice"], _rules_: [{ _match_route_: ["chat"] }, { _match_route_: ["admin"], allow: ["bob"] }] });
+    expectPassedAs(await gw.request({ route: "chat", headers: { apikey: "alice-key" } }), "alice");
+    expectForbidden(await gw.request({ route: "chat", headers: { apikey: "bob-key" } }));
+    expectPassedAs(await gw.request({ route: "admin", headers: { apikey: "bob-key" } }), "bob");
+    expectForbidden(await gw.request({ route: "admin", headers: { apikey: "alice-key" } }));
+    expectForbidden(await send({ consumers, keys: ["apikey"], allow: ["alice"] }, { headers: { apikey: "bob-key" } }));
   });
 
   it("reads a key that a rule adds under its own key name", async () => {
