@@ -126,6 +126,7 @@ report("  same with the regexes combined into one pattern", acNs + regexNs[2], "
 }
 
 const width = Math.max(...rows.map((r) => r[0].length));
+console.log(`\nDFA cache memory after the runs: /api/... ${h.cacheBytes(regexA)} B, .*(password|secret)=.* ${h.cacheBytes(regexB)} B, combined ${h.cacheBytes(combined)} B`);
 console.log("\nns per match (loops inside the .wasm; best of 5):\n");
 for (const [name, ns, note] of rows) console.log(`${name.padEnd(width)}  ${ns.toFixed(1).padStart(10)} ns  ${note}`);
 

@@ -5,7 +5,7 @@
 // truncated bytes and `.*` can never be dodged with a malformed byte. One difference from Go: a
 // truncated multi-byte prefix (E1 80 followed by 'A') is one character here, two in Go.
 import { CodepointSet, MAX_CODEPOINT } from "./codepoint-set";
-import { ASSERT_NOT_BEFORE_RANGE, OP_ASSERT, OP_BYTESET, OP_FAIL, OP_RANGE, OP_SPLIT, ProgramBuilder } from "./program";
+import { ASSERT_NOT_BEFORE_RANGE, OP_ASSERT, OP_BYTESET, OP_FAIL, OP_RANGE, OP_SPLIT, ProgramBuilder, SPLIT_GUARDED } from "./program";
 import { appendUtf8Sequences, SEQUENCE_WORDS } from "./utf8-sequences";
 
 export function compileClass(b: ProgramBuilder, set: CodepointSet, next: i32): i32 {
@@ -25,11 +25,14 @@ export function compileClass(b: ProgramBuilder, set: CodepointSet, next: i32): i
     }
   }
 
+  // Multi-byte heads all start with a lead byte C2..F4 (stray bytes are in the single-byte set).
+  const all = new Array<i32>();
   const single = emitByteSet(b, singleBytes, next);
-  if (single >= 0) heads.unshift(single);
+  if (single >= 0) all.push(single);
+  if (heads.length > 0) all.push(b.emitGuardedAlternation(heads, SPLIT_GUARDED | (0xc2 << 8) | (0xf4 << 16)));
   if (b.overflowed) return -1;
-  if (heads.length == 0) return b.emit(OP_FAIL, 0, -1, -1);
-  return b.emitAlternation(heads);
+  if (all.length == 0) return b.emit(OP_FAIL, 0, -1, -1);
+  return b.emitAlternation(all);
 }
 
 function setBits(bits: StaticArray<u8>, lo: i32, hi: i32): void {

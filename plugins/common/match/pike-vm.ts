@@ -68,13 +68,16 @@ export class PikeVm {
     for (let pos = from; ; pos++) {
       // A new attempt starts at each character boundary (never inside a UTF-8 sequence), with
       // lower priority than the attempts already running, until a match is found.
+      const b = pos < len ? <i32>load<u8>(base + <usize>pos) : -1;
       if (pos == nextStart && !matched && (!anchorStart || pos == from)) {
-        this.addThread(current, program.start, base, len, pos, this.noCaptures, 0);
+        const context = contextAfter(pos > 0 ? <i32>load<u8>(base + <usize>(pos - 1)) : -1);
+        this.addThread(current, program.start, pos, context, b, this.noCaptures, 0);
         nextStart = pos < len ? pos + characterWidthAt(base, len, pos) : pos + 1;
       }
       if (current.count == 0 && (matched || anchorStart || pos >= len)) break;
-      const b = pos < len ? <i32>load<u8>(base + <usize>pos) : -1;
       next.clear();
+      const contextAfterByte = contextAfter(b);
+      const byteAfter = pos + 1 < len ? <i32>load<u8>(base + <usize>(pos + 1)) : -1;
       for (let t = 0; t < current.count; t++) {
         const pc = unchecked(current.pcs[t]);
         this.steps++;
@@ -84,7 +87,7 @@ export class PikeVm {
           matched = true;
           break; // lower-priority threads lose to this match
         }
-        if (b >= 0 && program.consumes(pc, b)) this.addThread(next, program.out(pc), base, len, pos + 1, current.caps, t * this.slots);
+        if (b >= 0 && program.consumes(pc, b)) this.addThread(next, program.out(pc), pos + 1, contextAfterByte, byteAfter, current.caps, t * this.slots);
       }
       const swap = current;
       current = next;
@@ -96,14 +99,15 @@ export class PikeVm {
     return matched;
   }
 
-  /** Adds the threads reachable from `pc` at `pos` without consuming input, in priority order. */
-  private addThread(list: ThreadList, pc: i32, base: usize, len: i32, pos: i32, fromCaps: StaticArray<i32>, fromOffset: i32): void {
+  /**
+   * Adds the threads reachable from `pc` at `pos` without consuming input, in priority order.
+   * `context` describes the byte before pos (assertions.ts), `nextByte` the byte at pos (-1: end).
+   */
+  private addThread(list: ThreadList, pc: i32, pos: i32, context: i32, nextByte: i32, fromCaps: StaticArray<i32>, fromOffset: i32): void {
     const program = this.program;
     const slots = this.slots;
     const work = changetype<usize>(this.work);
     memory.copy(work, changetype<usize>(fromCaps) + (<usize>fromOffset << 2), <usize>slots << 2);
-    const context = contextAfter(pos > 0 ? <i32>load<u8>(base + <usize>(pos - 1)) : -1);
-    const nextByte = pos < len ? <i32>load<u8>(base + <usize>pos) : -1;
     const stack = changetype<usize>(this.stack);
     let top = 0;
     store<i32>(stack, pc);
@@ -128,6 +132,8 @@ export class PikeVm {
         unchecked((list.pcs[t] = entry));
         memory.copy(changetype<usize>(list.caps) + (<usize>(t * slots) << 2), work, <usize>slots << 2);
       } else if (op == OP_SPLIT) {
+        const guard = program.arg(entry);
+        if (guard != 0 && (nextByte < ((guard >> 8) & 0xff) || nextByte > ((guard >> 16) & 0xff))) continue;
         top = push(stack, top, program.out1(entry), 0);
         top = push(stack, top, program.out(entry), 0);
       } else if (op == OP_SAVE) {

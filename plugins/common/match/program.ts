@@ -3,7 +3,7 @@
 
 export const OP_RANGE: i32 = 0; // arg = lo | hi << 8: consume one byte in [lo, hi], go to out
 export const OP_BYTESET: i32 = 1; // arg = index of a 256-bit set in byteSets: consume a byte in it
-export const OP_SPLIT: i32 = 2; // try out first, then out1
+export const OP_SPLIT: i32 = 2; // try out first, then out1; arg = 0 or a first-byte guard (below)
 export const OP_SAVE: i32 = 3; // arg = capture slot: record the position, go to out
 export const OP_ASSERT: i32 = 4; // arg = kind | lo << 8 | hi << 16: go to out if the assertion holds
 export const OP_MATCH: i32 = 5; // the pattern matched
@@ -19,6 +19,13 @@ export const ASSERT_NOT_WORD_BOUNDARY: i32 = 5; // \B
 // Internal: the next byte is absent or outside [lo, hi]. Lets `.` and negated classes consume a
 // truncated UTF-8 sequence as one (invalid) character, so no byte string escapes `.*`.
 export const ASSERT_NOT_BEFORE_RANGE: i32 = 6;
+
+/**
+ * SPLIT arg flag: every path through this SPLIT starts by consuming a byte in [lo, hi]
+ * (arg = SPLIT_GUARDED | lo << 8 | hi << 16), so the Pike VM can skip the whole branch when the
+ * next byte is outside -- e.g. the multi-byte half of `.` when the input is ASCII.
+ */
+export const SPLIT_GUARDED: i32 = 1;
 
 export const INSTRUCTION_WORDS: i32 = 4;
 
@@ -110,8 +117,13 @@ export class ProgramBuilder {
 
   /** SPLIT chain over `heads`, earlier heads preferred; returns its entry. */
   emitAlternation(heads: Array<i32>): i32 {
+    return this.emitGuardedAlternation(heads, 0);
+  }
+
+  /** As emitAlternation, the entry SPLIT carrying `guard` (0, or a SPLIT_GUARDED argument). */
+  emitGuardedAlternation(heads: Array<i32>, guard: i32): i32 {
     let pc = heads[heads.length - 1];
-    for (let i = heads.length - 2; i >= 0; i--) pc = this.emit(OP_SPLIT, 0, heads[i], pc);
+    for (let i = heads.length - 2; i >= 0; i--) pc = this.emit(OP_SPLIT, i == 0 ? guard : 0, heads[i], pc);
     return pc;
   }
 

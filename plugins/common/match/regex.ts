@@ -57,7 +57,7 @@ export class Regex {
   private output: ByteBuffer = new ByteBuffer();
   private capturedBase: usize = 0;
   private captured: bool = false;
-  private dfaCacheBytes: i32 = DEFAULT_DFA_CACHE_BYTES;
+  private dfaCacheLimit: i32 = DEFAULT_DFA_CACHE_BYTES;
 
   constructor(
     public readonly pattern: string,
@@ -99,7 +99,7 @@ export class Regex {
     if (len < 0) return false;
     let dfa = this.fullDfa;
     if (dfa === null) {
-      dfa = new LazyDfa(this.program, this.classes, false, this.dfaCacheBytes);
+      dfa = new LazyDfa(this.program, this.classes, false, this.dfaCacheLimit);
       this.fullDfa = dfa;
     }
     return dfa.matches(ptr, len);
@@ -120,7 +120,7 @@ export class Regex {
     if (len < 0) return false;
     let dfa = this.searchDfa;
     if (dfa === null) {
-      dfa = new LazyDfa(this.program, this.classes, true, this.dfaCacheBytes);
+      dfa = new LazyDfa(this.program, this.classes, true, this.dfaCacheLimit);
       this.searchDfa = dfa;
     }
     return dfa.matches(ptr, len);
@@ -188,7 +188,7 @@ export class Regex {
 
   /** Sets the memory bound of each DFA cache (default 256 KiB); takes effect for DFAs not built yet. */
   limitDfaCache(bytes: i32): void {
-    this.dfaCacheBytes = bytes;
+    this.dfaCacheLimit = bytes;
     this.fullDfa = null;
     this.searchDfa = null;
   }
@@ -202,6 +202,16 @@ export class Regex {
     if (search !== null) total += search.steps;
     const vm = this.vm;
     if (vm !== null) total += vm.steps;
+    return total;
+  }
+
+  /** Memory held by the DFA caches now (both; they grow on demand up to the limit each). */
+  get dfaCacheBytes(): i32 {
+    let total = 0;
+    const full = this.fullDfa;
+    if (full !== null) total += full.cacheBytes;
+    const search = this.searchDfa;
+    if (search !== null) total += search.cacheBytes;
     return total;
   }
 

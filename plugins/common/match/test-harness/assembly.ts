@@ -154,6 +154,11 @@ export function regexFlushes(id: i32): i32 {
   return r === null ? -1 : r.cacheFlushes;
 }
 
+export function regexCacheBytes(id: i32): i32 {
+  const r = regexAt(id);
+  return r === null ? -1 : r.dfaCacheBytes;
+}
+
 export function regexLimitCache(id: i32, bytes: i32): void {
   const r = regexAt(id);
   if (r !== null) r.limitDfaCache(bytes);

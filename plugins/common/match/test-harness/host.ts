@@ -32,6 +32,7 @@ export interface Exports {
   regexSteps(id: number): number;
   regexFlushes(id: number): number;
   regexLimitCache(id: number, bytes: number): void;
+  regexCacheBytes(id: number): number;
   regexProgramSize(id: number): number;
   acBuild(ptr: number, len: number, caseInsensitive: number): number;
   acFindFirst(id: number, ptr: number, len: number): number;
@@ -225,6 +226,10 @@ export class MatchHarness {
 
   limitCache(id: number, bytes: number): void {
     this.x.regexLimitCache(id, bytes);
+  }
+
+  cacheBytes(id: number): number {
+    return this.x.regexCacheBytes(id);
   }
 
   programSize(id: number): number {
