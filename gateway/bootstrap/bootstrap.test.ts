@@ -191,6 +191,6 @@ describe("bootstrap loading", () => {
     expect(c.listeners[0].filters.map((f) => f.pluginName)).toEqual(["key-auth", "request-block", "key-rate-limit", "ai-proxy"]);
     expect(c.listeners[0].routes.virtualHosts[0].routes[0].name).toBe("ai-route");
     for (const f of c.listeners[0].filters) expect(() => JSON.parse(f.configuration)).not.toThrow();
-    expect(c.statsTags.map((t) => t.name)).toEqual(["ai_route", "ai_cluster", "ai_model", "ai_consumer"]);
+    expect(c.statsTags.map((t) => t.name)).toEqual(["gen_ai.operation.name", "gen_ai.system", "gen_ai.request.model", "consumer", "gen_ai.token.type", "error.type"]);
   });
 });
