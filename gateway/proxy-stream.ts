@@ -149,6 +149,11 @@ export class ProxiedStream implements StreamSink {
   upstreamData(data: Buffer, endStream: boolean): void {
     if (!this.upstream) return;
     this.requestMeter.push(data);
+    if (endStream) {
+      this.upstream.end(data);
+      this.requestComplete();
+      return;
+    }
     if (!this.upstream.write(data) && !this.clientPaused) {
       // The upstream takes the body slower than the client sends it: stop reading the client meanwhile.
       this.clientPaused = true;
@@ -158,15 +163,11 @@ export class ProxiedStream implements StreamSink {
         this.req.resume();
       });
     }
-    if (endStream) {
-      this.upstream.end();
-      this.requestComplete();
-    }
   }
 
   upstreamTrailers(trailers: HeaderMap): void {
     if (!this.upstream) return;
-    this.upstream.end(trailers);
+    this.upstream.end(undefined, trailers);
     this.requestComplete();
   }
 

@@ -45,6 +45,8 @@ export class UpstreamCall {
 
   constructor(clusters: ClusterManager, cluster: string, headers: HeaderMap, connectTimeoutMs: number, private readonly events: UpstreamEvents) {
     this.req = clusters.open(cluster, headers, undefined);
+    // Envoy sets TCP_NODELAY upstream; with Nagle on, a body written in pieces waits for delayed ACKs.
+    this.req.setNoDelay(true);
     const method = headers.get(":method") ?? "GET";
     this.req.on("socket", (socket) => {
       // A pooled keep-alive socket is already connected; a new one gets the cluster's connect_timeout.
@@ -80,10 +82,12 @@ export class UpstreamCall {
     return this.done ? true : this.req.write(chunk);
   }
 
-  end(trailers?: HeaderMap | null): void {
+  /** Ends the request, with its last piece of body (sent in the same write) or its trailers. */
+  end(last?: Buffer, trailers?: HeaderMap | null): void {
     if (this.done) return;
     if (trailers && trailers.size) this.req.addTrailers(Object.fromEntries(trailers.entries()));
-    this.req.end();
+    if (last && last.length) this.req.end(last);
+    else this.req.end();
   }
 
   /** Calls `fn` once the request body written so far has been handed to the socket. */
