@@ -1,16 +1,17 @@
 // The measurement phases, all in this one process on the same host code:
 //   1. load + check: each scenario's plugin is loaded and one request is checked against the scenario;
 //   2. warm-up: interleaved passes until every scenario has run hot (excluded from the results);
-//   3. rounds: in every round each scenario runs one timed batch (→ mean ns/request for the round)
-//      and one batch of individually timed requests (→ pooled samples for p50/p99), in a shuffled
-//      order, so slow drifts of the machine hit all scenarios alike;
+//   3. rounds: in every round each scenario runs one timed batch (→ mean ns/request for the round),
+//      each right after one batch of each floor (→ paired ratios), and one batch of individually
+//      timed requests (→ pooled samples for p50/p99), in a shuffled order, so drifts of the machine
+//      hit all scenarios alike;
 //   4. memory: a fresh VM per scenario serves 10^5 then 10^6 requests; linear memory is read between;
 //   5. start-up: repeated loads, interleaved, reading Plugin.startupMs (canary instantiate + configure).
 import { readFileSync } from "node:fs";
 import { PluginConfigError, loadModule } from "../host/index.ts";
 import { checkBatch, checkOutcome } from "./check.ts";
 import { Rig, moduleBytes, wasmFile } from "./rig.ts";
-import { DEFAULT_MEMORY_LIMIT, type Scenario } from "./scenarios.ts";
+import { DEFAULT_MEMORY_LIMIT, HOST_FLOOR, SDK_FLOOR, type Scenario } from "./scenarios.ts";
 import { median, quantile, shuffled, timerOverheadNs } from "./stats.ts";
 
 export interface BenchOptions {
@@ -42,6 +43,8 @@ export interface ScenarioResult {
   timing?: {
     nsPerRequest: number;
     perRoundNs: number[];
+    /** ns/request of each floor in the batch run right before each of this scenario's batches. */
+    pairedFloorNs: { host: number[]; sdk: number[] };
     /** 10th and 90th percentile of the per-round values: how much the machine moved under the run. */
     roundSpread: { p10: number; p90: number };
     batchSize: number;
@@ -68,6 +71,9 @@ interface Live {
   batch: number;
   sampleCount: number;
   perRound: number[];
+  /** The floors' ns/request in the batches run right before each of this scenario's batches. */
+  pairedHost: number[];
+  pairedSdk: number[];
   samples: Float64Array;
   sampled: number;
 }
@@ -106,7 +112,7 @@ function load(scenarios: Scenario[], opts: BenchOptions): { live: Live[]; result
       rig.close();
       continue;
     }
-    live.push({ scenario: s, result, rig, batch: 0, sampleCount: 0, perRound: [], samples: new Float64Array(0), sampled: 0 });
+    live.push({ scenario: s, result, rig, batch: 0, sampleCount: 0, perRound: [], pairedHost: [], pairedSdk: [], samples: new Float64Array(0), sampled: 0 });
   }
   for (const r of results) if (r.status !== "ok") opts.log(`  ${r.name}: ${r.status.toUpperCase()} — ${r.reason}`);
   return { live, results };
@@ -145,8 +151,26 @@ function batchProblem(l: Live, n: number, before: ReturnType<Rig["counters"]>): 
   return checkBatch(n, delta, l.scenario.expect);
 }
 
-/** Phases 2 and 3. */
-function time(live: Live[], opts: BenchOptions): void {
+/** One timed batch of `l`, checked; ns/request, or null when the batch went wrong (then `l` failed). */
+function timedBatch(l: Live, round: number, opts: BenchOptions): number | null {
+  const before = l.rig.counters();
+  const t0 = process.hrtime.bigint();
+  l.rig.run(l.batch);
+  const dt = Number(process.hrtime.bigint() - t0);
+  const problem = batchProblem(l, l.batch, before);
+  if (problem) {
+    fail(l, `round ${round + 1}: ${problem}`, opts);
+    return null;
+  }
+  return Math.round((dt / l.batch) * 10) / 10;
+}
+
+/**
+ * Phases 2 and 3. Right before each scenario's batch, the two floors run one batch each: the ratio
+ * of a scenario to a floor is taken between batches milliseconds apart, which a machine whose speed
+ * keeps changing (other jobs on the same cores) does not distort much.
+ */
+function time(live: Live[], floors: { host?: Live; sdk?: Live }, opts: BenchOptions): void {
   const passes = 4;
   let estimate = new Map<Live, number>();
   for (let p = 0; p < passes; p++) {
@@ -155,28 +179,26 @@ function time(live: Live[], opts: BenchOptions): void {
   for (const l of live) {
     const ns = estimate.get(l)!;
     l.batch = Math.max(8, Math.round((opts.batchMs * 1e6) / ns));
-    l.sampleCount = Math.max(50, Math.min(opts.maxSamplesPerRound, Math.round((opts.sampleMs * 1e6) / ns)));
+    l.sampleCount = Math.max(20, Math.min(opts.maxSamplesPerRound, Math.round((opts.sampleMs * 1e6) / ns)));
     l.samples = new Float64Array(l.sampleCount * opts.rounds);
   }
   estimate = new Map();
 
+  const floorOk = (f: Live | undefined) => f !== undefined && f.result.status === "ok";
   for (let round = 0; round < opts.rounds; round++) {
     for (const l of shuffled(live, round + 1)) {
       if (l.result.status !== "ok") continue;
-      let before = l.rig.counters();
-      const t0 = process.hrtime.bigint();
-      l.rig.run(l.batch);
-      const dt = Number(process.hrtime.bigint() - t0);
-      let problem = batchProblem(l, l.batch, before);
-      if (problem) {
-        fail(l, `round ${round + 1}: ${problem}`, opts);
-        continue;
-      }
-      l.perRound.push(Math.round((dt / l.batch) * 10) / 10);
-      before = l.rig.counters();
+      const hostNs = floorOk(floors.host) ? timedBatch(floors.host!, round, opts) : null;
+      const sdkNs = floorOk(floors.sdk) ? timedBatch(floors.sdk!, round, opts) : null;
+      const ns = timedBatch(l, round, opts);
+      if (ns === null) continue;
+      l.perRound.push(ns);
+      l.pairedHost.push(hostNs ?? NaN);
+      l.pairedSdk.push(sdkNs ?? NaN);
+      const before = l.rig.counters();
       l.rig.runTimed(l.sampleCount, l.samples, l.sampled);
       l.sampled += l.sampleCount;
-      problem = batchProblem(l, l.sampleCount, before);
+      const problem = batchProblem(l, l.sampleCount, before);
       if (problem) fail(l, `round ${round + 1} (samples): ${problem}`, opts);
     }
     if ((round + 1) % 25 === 0 || round + 1 === opts.rounds) opts.log(`  round ${round + 1}/${opts.rounds} done`);
@@ -263,13 +285,14 @@ export function runBench(scenarios: Scenario[], opts: BenchOptions): BenchRun {
   const overhead = timerOverheadNs();
   opts.log(`timer overhead (hrtime.bigint pair): ${overhead.toFixed(0)} ns`);
   opts.log(`warm-up and ${opts.rounds} interleaved rounds over ${live.length} scenarios`);
-  time(live, opts);
+  time(live, { host: live.find((l) => l.scenario.name === HOST_FLOOR), sdk: live.find((l) => l.scenario.name === SDK_FLOOR) }, opts);
   for (const l of live) {
     if (l.result.status !== "ok") continue;
     const samples = l.samples.subarray(0, l.sampled).map((v) => Math.max(0, v - overhead));
     l.result.timing = {
       nsPerRequest: median(l.perRound),
       perRoundNs: l.perRound,
+      pairedFloorNs: { host: l.pairedHost, sdk: l.pairedSdk },
       roundSpread: { p10: quantile(l.perRound, 0.1), p90: quantile(l.perRound, 0.9) },
       batchSize: l.batch,
       samples: samples.length,

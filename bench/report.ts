@@ -10,11 +10,11 @@ import { median } from "./stats.ts";
 export const METHOD = {
   lifecycle: "one request = HttpStream created on the plugin's VM; context create, request headers (+ body chunks), response headers (+ body chunks), log, done, delete; header maps prebuilt and cloned per request; a sink that only counts",
   nsPerRequest: "median over rounds of (timed batch duration / batch size); many short rounds (batches of ~2 ms) interleave every scenario in a shuffled order; warm-up excluded; roundSpread = 10th and 90th percentile of the per-round values",
-  ratios: "median over rounds of (scenario ns/request ÷ floor ns/request in the same round)",
+  ratios: "median over rounds of (scenario batch ns/request ÷ ns/request of the floor batch run right before it)",
   p99: "per-request timing: process.hrtime.bigint() around each request of a separate sampling batch per round, minus the median timer overhead; samples pooled over all rounds, R-7 quantile",
   memory: "linear memory (WebAssembly memory size) of a fresh VM after configure, after 1000 warm-up requests, and after each checkpoint count of requests; 'flat' = equal at both checkpoints",
   startup: "Plugin.startupMs (canary VM instantiate + start + configure), median over repeated loads interleaved across scenarios; module compile time reported apart",
-  linearity: "for a series (e.g. stream events), marginal ns per unit between consecutive points; linear if no segment's marginal cost exceeds 1.5x the previous one",
+  linearity: "for a series (e.g. stream events), marginal cost per unit between consecutive points, computed from the host-floor ratios (times the host floor's median ns); linear if no segment's marginal cost exceeds 1.5x the previous one",
 };
 
 export interface Ratios { hostFloor: number | null; sdkFloor: number | null }
@@ -29,36 +29,58 @@ export interface TargetCheck {
 export interface SeriesResult {
   name: string;
   unit: string;
-  points: { x: number; scenario: string; nsPerRequest: number | null }[];
+  points: { x: number; scenario: string; nsPerRequest: number | null; normalizedNs: number | null }[];
   marginalNsPerUnit: (number | null)[];
   linear: boolean | null;
 }
 
-function ratioTo(r: ScenarioResult, floor: ScenarioResult | undefined): number | null {
-  const a = r.timing?.perRoundNs;
-  const b = floor?.timing?.perRoundNs;
-  if (!a || !b) return null;
-  if (a.length === b.length) return median(a.map((v, i) => v / b[i]));
-  return median(a) / median(b);
+/** Median of the per-round ratios between a scenario's batch and the floor batch run right before it. */
+function pairedRatio(ns: number[], floorNs: number[]): number | null {
+  const ratios = ns.map((v, i) => v / floorNs[i]).filter((x) => Number.isFinite(x));
+  return ratios.length ? median(ratios) : null;
 }
 
 export function ratios(results: ScenarioResult[]): Map<string, Ratios> {
-  const host = results.find((r) => r.name === HOST_FLOOR);
-  const sdk = results.find((r) => r.name === SDK_FLOOR);
-  return new Map(results.map((r) => [r.name, { hostFloor: ratioTo(r, host), sdkFloor: ratioTo(r, sdk) }]));
+  const floorMeasured = (name: string) => results.some((r) => r.name === name && r.status === "ok");
+  return new Map(
+    results.map((r) => {
+      const t = r.timing;
+      return [
+        r.name,
+        {
+          hostFloor: t && floorMeasured(HOST_FLOOR) ? pairedRatio(t.perRoundNs, t.pairedFloorNs.host) : null,
+          sdkFloor: t && floorMeasured(SDK_FLOOR) ? pairedRatio(t.perRoundNs, t.pairedFloorNs.sdk) : null,
+        },
+      ];
+    }),
+  );
 }
 
-export function series(scenarios: Scenario[], results: ScenarioResult[]): SeriesResult[] {
+/**
+ * Points of each series, judged in host-floor units (the paired ratios) so that the machine getting
+ * slower between the 50- and the 800-event batches does not bend the curve; `normalizedNs` converts
+ * those units back to ns with the host floor's median.
+ */
+export function series(scenarios: Scenario[], results: ScenarioResult[], rs: Map<string, Ratios>): SeriesResult[] {
   const byName = new Map(results.map((r) => [r.name, r]));
+  const floorNs = byName.get(HOST_FLOOR)?.timing?.nsPerRequest ?? null;
   const groups = new Map<string, Scenario[]>();
   for (const s of scenarios) if (s.series) groups.set(s.series.name, [...(groups.get(s.series.name) ?? []), s]);
   return [...groups].map(([name, members]) => {
     const points = members
-      .map((s) => ({ x: s.series!.x, scenario: s.name, nsPerRequest: byName.get(s.name)?.timing?.nsPerRequest ?? null }))
+      .map((s) => {
+        const ratio = rs.get(s.name)?.hostFloor ?? null;
+        return {
+          x: s.series!.x,
+          scenario: s.name,
+          nsPerRequest: byName.get(s.name)?.timing?.nsPerRequest ?? null,
+          normalizedNs: ratio !== null && floorNs !== null ? ratio * floorNs : null,
+        };
+      })
       .sort((a, b) => a.x - b.x);
     const marginal = points.slice(1).map((p, i) => {
       const q = points[i];
-      return p.nsPerRequest === null || q.nsPerRequest === null ? null : (p.nsPerRequest - q.nsPerRequest) / (p.x - q.x);
+      return p.normalizedNs === null || q.normalizedNs === null ? null : (p.normalizedNs - q.normalizedNs) / (p.x - q.x);
     });
     const measured = marginal.every((m) => m !== null) && marginal.length > 0;
     const linear = measured ? marginal.slice(1).every((m, i) => m! <= 1.5 * Math.max(marginal[i]!, 0)) : null;
@@ -201,7 +223,7 @@ export function machine(loadAtStart: number[]) {
 
 export function document(scenarios: Scenario[], run: BenchRun, opts: BenchOptions, date: Date, loadAtStart: number[]) {
   const rs = ratios(run.results);
-  const ser = series(scenarios, run.results);
+  const ser = series(scenarios, run.results, rs);
   return {
     schema: 1,
     date: date.toISOString(),

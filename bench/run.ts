@@ -30,7 +30,7 @@ const opts: BenchOptions = {
   sampleMs: 1,
   maxSamplesPerRound: 2000,
   warmupMs: args.quick ? 200 : 600,
-  startupLoads: args.quick ? 5 : 11,
+  startupLoads: args.quick ? 5 : 21,
   memoryScale: args.quick ? 0.1 : 1,
   memoryBudgetSec: args.quick ? 10 : 90,
   log: (line) => console.log(line),
@@ -59,8 +59,9 @@ const chatty = run.results.filter((r) => (r.logLinesPerRequest ?? 0) > 0);
 for (const r of chatty) console.log(`note: ${r.name} writes ${r.logLinesPerRequest!.toFixed(2)} log lines per request at level info or above (part of its cost)`);
 
 for (const s of doc.series) {
-  const pts = s.points.map((p) => `${p.x} ${s.unit}: ${fmtNs(p.nsPerRequest)}`).join(", ");
-  console.log(`\nseries ${s.name}: ${pts}`);
+  const pts = s.points.map((p) => `${p.x} ${s.unit}: ${fmtNs(p.normalizedNs)}`).join(", ");
+  const marginal = s.marginalNsPerUnit.map((m) => fmtNs(m)).join(", ");
+  console.log(`\nseries ${s.name} (host-floor ratio × host floor ns): ${pts}; per ${s.unit.replace(/s$/, "")} between points: ${marginal}`);
 }
 
 console.log(`\nTargets (issue 8; checked from this run's ratios, not asserted):\n`);
