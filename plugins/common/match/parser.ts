@@ -1,7 +1,11 @@
 // Parses RE2-style pattern syntax into an AST (ast.ts). Never throws: the first problem found is
-// recorded with its offset and parsing unwinds (every loop checks `failed`).
+// recorded with its offset (pattern-cursor.ts) and parsing unwinds (every loop checks `failed`).
+// Classes and escapes have their own files (class-parser.ts, escapes.ts).
 import { Node, NodeKind } from "./ast";
-import { CodepointSet, MAX_CODEPOINT, perlClass, posixClass } from "./codepoint-set";
+import { parseClass } from "./class-parser";
+import { CodepointSet, MAX_CODEPOINT } from "./codepoint-set";
+import { parseEscapedChar, parsePerlClassEscape } from "./escapes";
+import { isAsciiLetter, isDigit, PatternCursor } from "./pattern-cursor";
 import {
   ASSERT_BEGIN_LINE,
   ASSERT_BEGIN_TEXT,
@@ -41,74 +45,24 @@ export function parsePattern(pattern: string, flags: u32): ParseResult {
   return new ParseResult(null, parser.groupNames, parser.error, parser.errorOffset);
 }
 
-function isAsciiLetter(c: i32): bool {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-}
-
-function isDigit(c: i32): bool {
-  return c >= 0x30 && c <= 0x39;
-}
-
 function isNameChar(c: i32): bool {
   return isAsciiLetter(c) || isDigit(c) || c == 0x5f;
 }
 
-function hexValue(c: i32): i32 {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
-  return -1;
-}
-
-class Parser {
-  pos: i32 = 0;
+/** The structural parser (alternation, concatenation, repetition, groups, flags). */
+class Parser extends PatternCursor {
   depth: i32 = 0;
   groupNames: Array<string> = [""];
-  error: string = "";
-  errorOffset: i32 = -1;
+  /** The last quantifier read by readQuantifier(). */
+  private quantMin: i32 = 0;
+  private quantMax: i32 = 0;
+  private quantGreedy: bool = true;
 
   constructor(
-    private pattern: string,
+    pattern: string,
     private flags: u32,
-  ) {}
-
-  get failed(): bool {
-    return this.errorOffset >= 0;
-  }
-
-  fail(message: string, offset: i32): void {
-    if (this.failed) return;
-    this.error = message + " at offset " + offset.toString();
-    this.errorOffset = offset;
-  }
-
-  private get atEnd(): bool {
-    return this.pos >= this.pattern.length;
-  }
-
-  /** The code unit at `at`, or -1 past the end. */
-  private peekAt(at: i32): i32 {
-    return at < this.pattern.length ? <i32>this.pattern.charCodeAt(at) : -1;
-  }
-
-  private peek(): i32 {
-    return this.peekAt(this.pos);
-  }
-
-  /** Consumes one code point (a surrogate pair counts as one; a lone surrogate reads as U+FFFD). */
-  private nextCodepoint(): i32 {
-    const c = this.peek();
-    this.pos++;
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const low = this.peek();
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        this.pos++;
-        return 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
-      }
-      return 0xfffd;
-    }
-    if (c >= 0xdc00 && c <= 0xdfff) return 0xfffd;
-    return c;
+  ) {
+    super(pattern);
   }
 
   parseAlternation(): Node {
@@ -149,10 +103,6 @@ class Parser {
     }
     return repeated;
   }
-
-  private quantMin: i32 = 0;
-  private quantMax: i32 = 0;
-  private quantGreedy: bool = true;
 
   /** Reads *, +, ?, {n}, {n,}, {n,m} (plus a lazy `?`) into quantMin/Max/Greedy. */
   private readQuantifier(): bool {
@@ -227,8 +177,10 @@ class Parser {
     switch (c) {
       case 0x28: // (
         return this.parseGroup();
-      case 0x5b: // [
-        return this.parseClass();
+      case 0x5b: { // [
+        const set = parseClass(this, (this.flags & REGEX_CASE_INSENSITIVE) != 0);
+        return set === null ? null : Node.charClass(set);
+      }
       case 0x2e: // .
         this.pos++;
         return Node.charClass(this.anyCharSet());
@@ -402,10 +354,10 @@ class Parser {
       case 0x51: // Q
         return this.parseQuotedLiteral();
     }
-    const perl = this.perlClassEscape();
+    const perl = parsePerlClassEscape(this);
     if (perl !== null) return Node.charClass(perl);
     if (this.failed) return null;
-    const cp = this.parseEscapedChar();
+    const cp = parseEscapedChar(this);
     return cp < 0 ? null : this.literal(cp);
   }
 
@@ -421,162 +373,5 @@ class Parser {
       concat.children.push(this.literal(this.nextCodepoint()));
     }
     return concat;
-  }
-
-  /** \d \D \s \S \w \W at pos: consumes it and returns its set; null (nothing consumed) otherwise. */
-  private perlClassEscape(): CodepointSet | null {
-    if (this.peek() != 0x5c) return null;
-    const letter = this.peekAt(this.pos + 1);
-    const lower = letter | 0x20;
-    if (lower != 0x64 && lower != 0x73 && lower != 0x77) return null;
-    const set = perlClass(lower);
-    if (set === null) return null;
-    this.pos += 2;
-    if (letter != lower) set.negate();
-    return set;
-  }
-
-  /** An escape standing for one code point (also valid inside classes). -1 after reporting an error. */
-  private parseEscapedChar(): i32 {
-    const at = this.pos;
-    if (this.pos + 1 >= this.pattern.length) {
-      this.fail("trailing backslash", at);
-      return -1;
-    }
-    this.pos++;
-    const c = this.nextCodepoint();
-    switch (c) {
-      case 0x74: return 0x09; // t
-      case 0x6e: return 0x0a; // n
-      case 0x72: return 0x0d; // r
-      case 0x66: return 0x0c; // f
-      case 0x76: return 0x0b; // v
-      case 0x61: return 0x07; // a
-      case 0x30: // 0
-        if (isDigit(this.peek())) break;
-        return 0;
-      case 0x78: // x
-        return this.parseHexEscape(at, 2);
-      case 0x75: // u
-        return this.parseHexEscape(at, 4);
-    }
-    if (c < 0x80 && !isAsciiLetter(c) && !isDigit(c)) return c;
-    if (c >= 0x31 && c <= 0x39 || c == 0x6b /* k */) {
-      this.fail("backreferences are not supported", at);
-    } else if (c == 0x70 || c == 0x50) {
-      this.fail("Unicode classes \\p and \\P are not supported", at);
-    } else if (c == 0x30) {
-      this.fail("octal escapes are not supported", at);
-    } else {
-      this.fail("invalid escape sequence " + this.pattern.substring(at, this.pos), at);
-    }
-    return -1;
-  }
-
-  /** After \x or \u: exactly `digits` hex digits, or {hex...} up to U+10FFFF. */
-  private parseHexEscape(at: i32, digits: i32): i32 {
-    let value: i32 = 0;
-    if (this.peek() == 0x7b /* { */) {
-      this.pos++;
-      let count = 0;
-      while (hexValue(this.peek()) >= 0) {
-        value = value * 16 + hexValue(this.peek());
-        if (value > MAX_CODEPOINT) break;
-        this.pos++;
-        count++;
-      }
-      if (count > 0 && value <= MAX_CODEPOINT && this.peek() == 0x7d) {
-        this.pos++;
-        return value;
-      }
-    } else {
-      let count = 0;
-      while (count < digits && hexValue(this.peek()) >= 0) {
-        value = value * 16 + hexValue(this.peek());
-        this.pos++;
-        count++;
-      }
-      if (count == digits) return value;
-    }
-    this.fail("invalid escape sequence " + this.pattern.substring(at, this.pos + 1), at);
-    return -1;
-  }
-
-  private parseClass(): Node | null {
-    const open = this.pos;
-    this.pos++;
-    let negated = false;
-    if (this.peek() == 0x5e /* ^ */) {
-      negated = true;
-      this.pos++;
-    }
-    const set = new CodepointSet();
-    let first = true;
-    while (!this.failed) {
-      if (this.atEnd) {
-        this.fail("missing closing ]", open);
-        return null;
-      }
-      const c = this.peek();
-      if (c == 0x5d /* ] */ && !first) {
-        this.pos++;
-        break;
-      }
-      first = false;
-      if (c == 0x5b /* [ */ && this.peekAt(this.pos + 1) == 0x3a /* : */ && this.parsePosixClass(set)) continue;
-      const perl = this.perlClassEscape();
-      if (perl !== null) {
-        set.addSet(perl);
-        continue;
-      }
-      const itemStart = this.pos;
-      const lo = this.parseClassChar();
-      if (lo < 0) return null;
-      if (this.peek() == 0x2d /* - */ && this.peekAt(this.pos + 1) != 0x5d && this.pos + 1 < this.pattern.length) {
-        this.pos++;
-        if (this.perlClassEscape() !== null) {
-          this.fail("invalid character class range " + this.pattern.substring(itemStart, this.pos), itemStart);
-          return null;
-        }
-        const hi = this.parseClassChar();
-        if (hi < 0) return null;
-        if (hi < lo) {
-          this.fail("invalid character class range " + this.pattern.substring(itemStart, this.pos), itemStart);
-          return null;
-        }
-        set.addRange(lo, hi);
-      } else {
-        set.addRange(lo, lo);
-      }
-    }
-    set.normalize();
-    if ((this.flags & REGEX_CASE_INSENSITIVE) != 0) set.foldAsciiCase();
-    if (negated) set.negate();
-    return Node.charClass(set);
-  }
-
-  private parseClassChar(): i32 {
-    if (this.peek() == 0x5c) return this.parseEscapedChar();
-    return this.nextCodepoint();
-  }
-
-  /** [:name:] or [:^name:] at pos. False (nothing consumed) when no `:]` closes it. */
-  private parsePosixClass(into: CodepointSet): bool {
-    const at = this.pos;
-    const close = this.pattern.indexOf(":]", at + 2);
-    if (close < 0) return false;
-    let nameStart = at + 2;
-    const negated = this.peekAt(nameStart) == 0x5e;
-    if (negated) nameStart++;
-    const name = this.pattern.substring(nameStart, close);
-    const set = posixClass(name);
-    if (set === null) {
-      this.fail("invalid character class [:" + name + ":]", at);
-      return true;
-    }
-    if (negated) set.negate();
-    into.addSet(set);
-    this.pos = close + 2;
-    return true;
   }
 }

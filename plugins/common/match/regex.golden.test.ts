@@ -110,6 +110,8 @@ describe("character classes", () => {
     ["[.]", "a", false, false],
     ["[.]", ".", true, true],
     ["[^\\x00-\\x{10FFFF}]", "a", false, false],
+    ["[[a]+", "[a[", true, true],
+    ["[[:x]+", ":x[", true, true],
   ]);
 });
 
