@@ -320,6 +320,8 @@ describe("rejected patterns", () => {
     ["(".repeat(201) + ")".repeat(201), "groups nested deeper than 200 at offset 200"],
     [".{1000}", "pattern too large: it compiles to more than 10000 instructions"],
     ["((a{100}){100}){100}", "pattern too large: it compiles to more than 10000 instructions"],
+    ["(a)".repeat(500), "too many capture groups for a pattern this large; use (?:...) where no capture is needed"],
+    ["a".repeat(65537), "pattern longer than 65536 characters at offset 0"],
   ];
   it.each(rows)("%j is rejected with %j", (pattern, message) => {
     expect(h.compile(pattern)).toBe(message);

@@ -78,7 +78,7 @@ export class MatchHarness {
       const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
       return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >> 1));
     };
-    const { instance } = await WebAssembly.instantiate(wasm, {
+    const instance = await WebAssembly.instantiate(await WebAssembly.compile(new Uint8Array(wasm)), {
       harness: {
         abort(message: number, file: number, line: number, column: number) {
           throw new Error(`wasm abort: ${readString(message)} at ${readString(file)}:${line}:${column}`);
