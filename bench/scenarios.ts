@@ -218,6 +218,16 @@ export const PLUGINS: Scenario[] = [
     maxHostFloorRatio: 12,
   },
   {
+    name: "key-rate-limit/default-limit",
+    module: "key-rate-limit",
+    kind: "plugin",
+    path: "the caller's key is not listed: default_limit (10^6 qps) counted in the 4096-slot table",
+    config: { limit_by_header: "x-api-key", limit_keys: [{ key: "some-other-key", query_per_second: 1 }], default_limit: { query_per_second: 1_000_000 } },
+    request: PLAIN_REQUEST,
+    expect: {},
+    maxHostFloorRatio: 12,
+  },
+  {
     name: "cluster-key-rate-limit/pass",
     module: "cluster-key-rate-limit",
     kind: "plugin",

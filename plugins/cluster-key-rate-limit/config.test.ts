@@ -1,6 +1,8 @@
 // cluster-key-rate-limit configuration: Higress's documented examples, every field, and every
 // rejection with the exact message naming the field.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { PluginConfigError } from "../../host/index.ts";
 import { TestGateway } from "../../host/testing/index.ts";
 
@@ -73,6 +75,11 @@ describe("cluster-key-rate-limit configuration", () => {
       },
     ];
     for (const c of examples) load(c).close();
+  });
+
+  it("accepts the configuration its generated WasmPlugin carries (examples/wasmplugin.yaml)", () => {
+    const manifest = parseYaml(readFileSync(new URL("../../deploy/istio/cluster-key-rate-limit.yaml", import.meta.url), "utf8"));
+    load(manifest.spec.pluginConfig).close();
   });
 
   it("accepts every redis field, IPv6 blocks, per-IP from the connection, and rules", () => {

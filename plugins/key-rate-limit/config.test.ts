@@ -1,6 +1,8 @@
 // key-rate-limit configuration: what is accepted (Higress's own examples included) and every
 // rejection, with the exact message naming the field.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { PluginConfigError } from "../../host/index.ts";
 import { TestGateway } from "../../host/testing/index.ts";
 
@@ -36,6 +38,11 @@ describe("key-rate-limit configuration", () => {
       ],
     }).close();
     load({ limit_by_header: "x-ca-key", limit_keys: [{ key: 102234, query_per_second: 10 }, { key: 308239, query_per_hour: 10 }] }).close();
+  });
+
+  it("accepts the configuration its generated Istio WasmPlugin carries (examples/wasmplugin.yaml)", () => {
+    const manifest = parseYaml(readFileSync(new URL("../../deploy/istio/key-rate-limit.yaml", import.meta.url), "utf8"));
+    load(manifest.spec.pluginConfig).close();
   });
 
   it("accepts every field together, in rules too", () => {

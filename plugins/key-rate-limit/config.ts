@@ -29,6 +29,8 @@ export class RateLimitConfig {
   sourceName: ArrayBuffer = new ArrayBuffer(0);
   /** Listed keys bucketed by the FNV-1a hash of their bytes. */
   readonly keys: Map<u32, LimitKey[]> = new Map();
+  /** The same keys in configuration order. */
+  readonly keyList: LimitKey[] = [];
   keyCount: i32 = 0;
   /** The rate every unlisted key gets, each its own counter; null: unlisted keys are never limited. */
   defaultRate: Rate | null = null;
@@ -53,12 +55,6 @@ export class RateLimitConfig {
     return null;
   }
 
-  allKeys(): LimitKey[] {
-    const out = new Array<LimitKey>();
-    const buckets = this.keys.values();
-    for (let i = 0; i < buckets.length; i++) for (let j = 0; j < buckets[i].length; j++) out.push(buckets[i][j]);
-    return out;
-  }
 }
 
 const SOURCES = ["limit_by_header", "limit_by_param", "limit_by_consumer"];
@@ -154,7 +150,9 @@ function parseKeys(f: Fields, c: RateLimitConfig): bool {
     const stateKey = String.UTF8.encode(c.statePrefix + "k\0" + text);
     const h = fnv1a(changetype<usize>(value), value.byteLength);
     if (!c.keys.has(h)) c.keys.set(h, []);
-    c.keys.get(h).push(new LimitKey(value, rate, stateKey));
+    const limitKey = new LimitKey(value, rate, stateKey);
+    c.keys.get(h).push(limitKey);
+    c.keyList.push(limitKey);
     c.keyCount++;
   }
   return true;

@@ -86,7 +86,7 @@ function statePrefix(f: Fields): string {
 }
 
 function createCounters(c: RateLimitConfig): void {
-  const keys = c.allKeys();
+  const keys = c.keyList;
   for (let i = 0; i < keys.length; i++) WindowCounter.ensure(keys[i].stateKey);
 }
 
