@@ -31,6 +31,17 @@ const REMAINING_HEADER = String.UTF8.encode("x-ratelimit-remaining");
   return nowNanos() / 1_000_000;
 }
 
+/**
+ * The root contexts of this VM by id, for proxy_on_redis_call_response (module state the proxy-wasm
+ * model needs: the host names the root context by id; proxy-runtime's own lookup traps on an unknown id).
+ */
+const roots = new Map<u32, ClusterRateLimitRoot>();
+
+/** Delivers a Redis reply to the root context that made the call; unknown ids are ignored. */
+export function deliverRedisReply(rootId: u32, token: u32, status: u32, size: u32): void {
+  if (roots.has(rootId)) roots.get(rootId).onRedisCallResponse(token, status, size);
+}
+
 export class ClusterRateLimitRoot extends PluginRoot<ClusterConfig> {
   /** Calls waiting for Redis, by token. */
   readonly pending: Map<u32, ClusterRateLimitContext> = new Map();
@@ -44,6 +55,7 @@ export class ClusterRateLimitRoot extends PluginRoot<ClusterConfig> {
 
   constructor(context_id: u32) {
     super(context_id, "cluster-key-rate-limit");
+    roots.set(context_id, this);
   }
 
   knownFields(): string[] {

@@ -282,6 +282,49 @@ describe("when Redis cannot answer", () => {
     expect(statuses(await send(gw, 2))).toEqual([200, 429]);
   });
 
+  it("ignores a reply for an unknown root context or token (a stream already gone)", async () => {
+    const { gw } = gateway({ global_threshold: { query_per_minute: 2 } });
+    for (const rt of gw.plugins[0].runtimes) {
+      rt.vm.invoke(rt.root, rt.vm.onRedisCallResponse, 9999, 1, 0, 0);
+      rt.vm.invoke(rt.root, rt.vm.onRedisCallResponse, rt.root.id, 424242, 0, 0);
+      rt.vm.invoke(rt.root, rt.vm.onRedisCallResponse, rt.root.id, 424243, 1, 0);
+    }
+    expect(failed(gw)).toBe(false);
+    expect(statuses(await send(gw, 3))).toEqual([200, 200, 429]);
+  });
+
+  it("drops the reply of a request the client abandoned while it waited for Redis", async () => {
+    const fake = await FakeRedis.start();
+    try {
+      const { gw } = gateway({ global_threshold: { query_per_minute: 5 } }, { port: fake.port, workers: 1 });
+      fake.delayMs = 50;
+      fake.next = () => "*2\r\n:1\r\n:60000\r\n";
+      const events: string[] = [];
+      const sink = {
+        upstreamHeaders: () => events.push("upstream"),
+        upstreamData: () => {},
+        upstreamTrailers: () => {},
+        downstreamHeaders: () => events.push("downstream"),
+        downstreamData: () => {},
+        downstreamTrailers: () => {},
+        reset: (reason: string) => events.push(`reset:${reason}`),
+      };
+      const stream = gw.chain.newStream(sink);
+      const { buildRequestHeaders } = await import("../../host/testing/index.ts");
+      stream.sendRequestHeaders(buildRequestHeaders({}), true);
+      expect(fake.commands).toHaveLength(0); // the command is on its way; the request waits
+      stream.reset("downstream_remote_disconnect");
+      await new Promise((r) => setTimeout(r, 120)); // the reply arrives for a stream that is gone
+      expect(events).toEqual(["reset:downstream_remote_disconnect"]);
+      expect(fake.commands).toHaveLength(1);
+      expect(failed(gw)).toBe(false);
+      fake.delayMs = 0;
+      expect((await gw.request()).status).toBe(200);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("treats error replies and replies of the wrong shape as failures, and fails open", async () => {
     const fake = await FakeRedis.start();
     try {

@@ -21,6 +21,8 @@ function commandLength(buf: Buffer): number {
 export class FakeRedis {
   readonly commands: string[][] = [];
   private readonly server: net.Server;
+  /** Hold each reply this long (ms) before sending it. */
+  delayMs = 0;
   /** The reply to the next command; `next` is called once per command. */
   next: (command: string[]) => string | Buffer = () => "*2\r\n:1\r\n:1000\r\n";
 
@@ -41,7 +43,9 @@ export class FakeRedis {
           const parts = buf.subarray(0, len).toString("latin1").split("\r\n").filter((_, i) => i > 0 && i % 2 === 0);
           buf = buf.subarray(len);
           fake.commands.push(parts);
-          socket.write(fake.next(parts));
+          const reply = fake.next(parts);
+          if (fake.delayMs > 0) setTimeout(() => socket.writable && socket.write(reply), fake.delayMs);
+          else socket.write(reply);
         }
       });
     });
