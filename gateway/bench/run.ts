@@ -6,6 +6,7 @@
 //
 //   node --import tsx gateway/bench/run.ts [--concurrency N] [--duration S] [--connections C] [--rounds R]
 //                                          [--stand-in noop]   (every plugin replaced by build/noop.wasm)
+//                                          [--only key-auth,ai-proxy]   (a subset of the chain, in its order)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     connections: { type: "string", default: "16" },
     rounds: { type: "string", default: "3" },
     "stand-in": { type: "string" },
+    only: { type: "string" },
   },
 });
 
@@ -46,6 +48,8 @@ function bootstrap(variant: Variant, providerPort: number): string {
   if (variant === "no filters") {
     hcm.http_filters = hcm.http_filters.filter((f: any) => !f.typed_config.config);
   } else {
+    const only = values.only?.split(",");
+    if (only) hcm.http_filters = hcm.http_filters.filter((f: any) => !f.typed_config.config || only.includes(f.typed_config.config.name));
     for (const f of hcm.http_filters) {
       const cfg = f.typed_config.config;
       if (!cfg) continue;
@@ -71,14 +75,23 @@ async function startGateway(file: string): Promise<{ child: ChildProcess; url: s
     cwd: PROJECT_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // Output is kept until the gateway is ready (to explain a failed start), then drained unread.
   let out = "";
-  child.stderr!.on("data", (d) => (out += d));
+  const collect = (d: Buffer) => (out += d);
+  child.stderr!.on("data", collect);
+  child.stdout!.on("data", collect);
   return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (d) => {
-      out += d;
+    const check = () => {
       const m = /listener main: (http:\/\/\S+)/.exec(out);
-      if (m && out.includes("gateway ready")) resolve({ child, url: m[1] });
-    });
+      if (!m || !out.includes("gateway ready")) return;
+      for (const s of [child.stdout!, child.stderr!]) {
+        s.off("data", collect);
+        s.off("data", check);
+        s.resume();
+      }
+      resolve({ child, url: m[1] });
+    };
+    child.stdout!.on("data", check);
     child.on("exit", (code) => reject(new Error(`gateway exited (${code}) before it was ready:\n${out}`)));
   });
 }
@@ -125,7 +138,8 @@ try {
   }
   const rps = (v: Variant) => median(runs[v].map((r) => r.rps));
   const p99 = (v: Variant) => median(runs[v].map((r) => r.p99Ms));
-  const chain = values["stand-in"] ? `4 x ${values["stand-in"]}.wasm (stand-in)` : "key-auth, request-block, key-rate-limit, ai-proxy";
+  const names = values.only ?? "key-auth,request-block,key-rate-limit,ai-proxy";
+  const chain = values["stand-in"] ? `${names.split(",").length} x ${values["stand-in"]}.wasm (stand-in)` : names.split(",").join(", ");
   console.log(`\ngateway bench: POST /v1/chat/completions, wrk -t1 -c${values.connections} -d${values.duration}s, ${values.concurrency} workers, mock provider, median of ${values.rounds} rounds`);
   console.log(`  no filters:  ${rps("no filters").toFixed(0).padStart(6)} req/s   p99 ${p99("no filters").toFixed(2)} ms`);
   console.log(`  full chain:  ${rps("full chain").toFixed(0).padStart(6)} req/s   p99 ${p99("full chain").toFixed(2)} ms   (${chain})`);
