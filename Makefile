@@ -23,5 +23,8 @@ bench: build
 clean:
 	rm -rf build bench/results
 
+# The local gateway: make run | bench-gateway (see gateway/README.md).
+include gateway/gateway.mk
+
 # Packaging and deployment: make image | push | manifests (see tools/oci/README.md).
 include tools/oci/oci.mk
