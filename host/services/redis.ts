@@ -53,7 +53,13 @@ class RedisConnection {
   private pending: Pending[] = [];
   private buffer = Buffer.alloc(0);
 
-  constructor(private readonly host: string, private readonly port: number, private readonly auth: { user: string; password: string }, private readonly timeoutMs: number) {}
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly auth: { user: string; password: string },
+    private readonly timeoutMs: number,
+    private readonly database: number,
+  ) {}
 
   private connect(): net.Socket {
     const socket = net.createConnection({ host: this.host, port: this.port });
@@ -77,6 +83,11 @@ class RedisConnection {
       // The AUTH reply is consumed like any other; a failed AUTH makes later commands fail with NOAUTH.
       this.pending.push({ resolve: () => {}, timer: undefined });
       socket.write(authCmd);
+    }
+    if (this.database !== 0) {
+      // Sent on every new connection, before any plugin command, so every command runs in that database.
+      this.pending.push({ resolve: () => {}, timer: undefined });
+      socket.write(bulk("SELECT", String(this.database)));
     }
     return socket;
   }
@@ -126,12 +137,18 @@ export class RedisClients {
 
   constructor(private readonly clusters: ClusterManager) {}
 
-  /** proxy_redis_init: false when the cluster is unknown to the gateway. */
+  /**
+   * proxy_redis_init: false when the cluster is unknown to the gateway. Higress's SDK selects a
+   * database by naming the cluster `<cluster>?db=<n>`; the connection then SELECTs it.
+   */
   init(cluster: string, user: string, password: string, timeoutMs: number): boolean {
-    if (!this.clusters.has(cluster)) return false;
+    const q = cluster.indexOf("?");
+    const base = q < 0 ? cluster : cluster.slice(0, q);
+    const db = q < 0 ? 0 : Number(new URLSearchParams(cluster.slice(q + 1)).get("db") ?? 0);
+    if (!this.clusters.has(base) || !Number.isInteger(db) || db < 0) return false;
     this.connections.get(cluster)?.close();
-    const ep = this.clusters.pick(cluster);
-    this.connections.set(cluster, new RedisConnection(ep.host, ep.port, { user, password }, timeoutMs));
+    const ep = this.clusters.pick(base);
+    this.connections.set(cluster, new RedisConnection(ep.host, ep.port, { user, password }, timeoutMs, db));
     return true;
   }
 
