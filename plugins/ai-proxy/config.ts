@@ -5,10 +5,12 @@
 import { Fields } from "../common/config";
 import { compileRegex, Regex } from "../common/match/index";
 import { ModelMapping } from "./model-map";
+import { parsePromptParam, PromptParam } from "./prompt-param";
 import { Provider } from "./providers/provider";
 import { createProvider, PROVIDER_TYPES } from "./providers/registry";
 
-export const KNOWN_FIELDS = ["provider", "providers", "activeProviderId"];
+// `promptParam`/`promptModel` go beyond Higress's ai-proxy: the seed's chatgpt-proxy mode (prompt-param.ts).
+export const KNOWN_FIELDS = ["provider", "providers", "activeProviderId", "promptParam", "promptModel"];
 
 export class Failover {
   enabled: bool = false;
@@ -45,10 +47,22 @@ export class ProviderConfig {
     this.provider = provider;
   }
 
+  /** The provider's name in logs and errors: its id, else its type. */
+  get label(): string {
+    return this.id.length ? this.id : this.type;
+  }
+
   /** A stable key for shared state (token health) across VMs and rules. */
   get stateKey(): string {
-    return "ai-proxy/" + (this.id.length ? this.id : this.type);
+    return "ai-proxy/" + this.label;
   }
+}
+
+/** Whether an HTTP status matches one of `failoverOnStatus` / `retryOnStatus` (full match, as Higress). */
+export function matchesStatus(patterns: Regex[], status: u32): bool {
+  const code = status.toString();
+  for (let i = 0; i < patterns.length; i++) if (patterns[i].fullMatch(code)) return true;
+  return false;
 }
 
 function statusPatterns(f: Fields, field: string): Regex[] {
@@ -126,6 +140,8 @@ function parseProvider(f: Fields): ProviderConfig | null {
 export class AiProxyConfig {
   providers: ProviderConfig[] = [];
   active: ProviderConfig | null = null;
+  /** The chatgpt-proxy mode (`promptParam`), or null. */
+  prompt: PromptParam | null = null;
 }
 
 export function parseAiProxy(f: Fields): AiProxyConfig | null {
@@ -159,5 +175,6 @@ export function parseAiProxy(f: Fields): AiProxyConfig | null {
     f.fail("provider", "is required (or `providers` with `activeProviderId`)");
     return null;
   }
+  c.prompt = parsePromptParam(f);
   return f.problems.failed ? null : c;
 }

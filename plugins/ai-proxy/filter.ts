@@ -1,25 +1,31 @@
 // ai-proxy per request. Request: detect the client API from the path, pick a provider token, swap
 // credentials and host, map the model, translate the body to the provider's protocol. Response:
 // account usage (also from streams), translate back to the client's protocol, report a broken stream
-// as an error event, and record metrics and access-log properties at the end.
+// as an error event, and record metrics and access-log properties at the end. Keys that fail are taken
+// out of rotation (tokens.ts) and health-checked back (health.ts); failed answers may be retried with
+// another key (retry.ts); a prompt in the query may become a chat request (prompt-param.ts).
 import { FilterDataStatusValues, FilterHeadersStatusValues, RootContext } from "@solo-io/proxy-runtime";
 import { Fields } from "../common/config";
 import { checkJson } from "../common/json-check";
 import { JSON, JsonWriter, parseValid } from "../common/json-writer";
 import {
   BufferType, getBufferBytes, getHeaderString, MapType, nowNanos, removeHeader, replaceHeader,
-  setBufferBytes, setProperty,
+  sendLocalReply, setBufferBytes, setProperty,
 } from "../common/host";
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { CONSUMER_HEADER } from "../common/reply";
 import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
 import { Api, ClientProtocol, clientProtocolOf, detectApi, operationName } from "./api";
+import { CallResponse, PendingCalls } from "./calls";
 import { AiProxyConfig, KNOWN_FIELDS, parseAiProxy, ProviderConfig } from "./config";
 import { errorBody, errorEvent, sendError } from "./errors";
+import { HealthChecker } from "./health";
 import { Attributes, Metrics } from "./metrics";
+import { chatPath, chatRequest, ProviderRequest } from "./provider-call";
 import { ResponseTranslator } from "./providers/provider";
+import { Attempts } from "./retry";
 import { SseEvent, SseParser, SseWriter } from "./sse";
-import { TokenPool } from "./tokens";
+import { TokenPool, TokenPools } from "./tokens";
 import { ClientTranslator, toOpenAiRequest } from "./translate/anthropic-client";
 import { mentionsUsage, parseJson, readOpenAiUsage, Usage } from "./usage";
 
@@ -35,10 +41,32 @@ const DONE = "[DONE]";
 
 export class AiProxyRoot extends PluginRoot<AiProxyConfig> {
   readonly metrics: Metrics = new Metrics();
-  private pools: Map<string, TokenPool> = new Map();
+  readonly pools: TokenPools;
+  /** HTTP calls in flight (retries, health checks, prompt requests); their answers arrive here. */
+  readonly calls: PendingCalls;
+  readonly health: HealthChecker;
 
   constructor(context_id: u32) {
     super(context_id, "ai-proxy");
+    const pools = new TokenPools();
+    const calls = new PendingCalls();
+    this.pools = pools;
+    this.calls = calls;
+    this.health = new HealthChecker(pools, calls);
+  }
+
+  onConfigure(configuration_size: u32): bool {
+    if (!super.onConfigure(configuration_size)) return false;
+    this.health.configure(this.rules!);
+    return true;
+  }
+
+  onTick(): void {
+    this.health.tick();
+  }
+
+  onHttpCallResponse(token: u32, headers: u32, body_size: u32, _trailers: u32): void {
+    this.calls.deliver(token, headers, body_size);
   }
 
   knownFields(): string[] {
@@ -55,9 +83,7 @@ export class AiProxyRoot extends PluginRoot<AiProxyConfig> {
 
   /** The token pool of a provider, shared by every rule that uses the same provider id. */
   pool(pc: ProviderConfig): TokenPool {
-    const key = pc.stateKey;
-    if (!this.pools.has(key)) this.pools.set(key, new TokenPool(pc));
-    return this.pools.get(key);
+    return this.pools.of(pc);
   }
 
   createContext(context_id: u32): AiProxyContext {
@@ -87,6 +113,12 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   private streamBroken: bool = false;
   private errorCode: string = "";
   private readonly usage: Usage = new Usage();
+  /** Where the provider request went, kept when failover or retries need it. */
+  private target: ProviderRequest | null = null;
+  /** Retries (or the prompt request) in flight: the upstream's own response is held or absent. */
+  private attempts: Attempts | null = null;
+  /** The client was answered by a local reply built from an HTTP call: the response filters stand aside. */
+  private answered: bool = false;
 
   constructor(context_id: u32, root: RootContext) {
     super(context_id, root);
@@ -100,9 +132,11 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     const pc = config.active!;
     let path = getHeaderString(MapType.RequestHeaders, H_PATH);
     if (path === null) return FilterHeadersStatusValues.Continue;
+    const clientPath = path;
     if (pc.subPath.length && path.startsWith(pc.subPath)) path = path.substring(pc.subPath.length);
     const api = detectApi(path);
-    if (api == Api.None && !pc.original) return FilterHeadersStatusValues.Continue;
+    const prompt = api == Api.None && end_of_stream && config.prompt !== null ? config.prompt!.promptOf(path) : null;
+    if (api == Api.None && !pc.original && prompt === null) return FilterHeadersStatusValues.Continue;
     this.pc = pc;
     this.api = api;
     this.protocol = clientProtocolOf(api);
@@ -120,6 +154,8 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
         return FilterHeadersStatusValues.StopIteration;
       }
     }
+    if (pc.failover.enabled || pc.retry.enabled || prompt !== null) this.target = this.providerTarget(pc, clientPath);
+    if (prompt !== null) return this.askPrompt(pc, config.prompt!.model, prompt);
     const provider = pc.provider;
     for (let i = 0; i < CLIENT_CREDENTIALS.length; i++) removeHeader(MapType.RequestHeaders, CLIENT_CREDENTIALS[i]);
     if (this.token >= 0) setPairs(provider.authHeaders(pc.apiTokens[this.token]));
@@ -150,6 +186,18 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     return FilterHeadersStatusValues.Continue;
   }
 
+  /** Where this request goes: the route's cluster, the provider's host (else the client's), the path so far. */
+  private providerTarget(pc: ProviderConfig, path: string): ProviderRequest {
+    let authority = pc.provider.host();
+    if (authority.length == 0) {
+      const client = getHeaderString(MapType.RequestHeaders, H_AUTHORITY);
+      if (client !== null) authority = client;
+    }
+    const target = new ProviderRequest(String.UTF8.decode(this.facts.clusterName()), authority);
+    target.path = path;
+    return target;
+  }
+
   private rewritePath(clientPath: string, model: string, stream: bool): void {
     const pc = this.pc!;
     const provider = pc.provider;
@@ -163,6 +211,32 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       if (path.length == 0) return;
     }
     replaceHeader(MapType.RequestHeaders, H_PATH, String.UTF8.encode(path));
+    if (this.target !== null) this.target!.path = path;
+  }
+
+  /** The prompt-param mode: the plugin asks the provider itself and answers with a local reply. */
+  private askPrompt(pc: ProviderConfig, clientModel: string, prompt: string): FilterHeadersStatusValues {
+    this.api = Api.ChatCompletions;
+    if (prompt.length == 0) {
+      this.errorCode = "missing_prompt";
+      sendError(this.protocol, 400, "invalid_request_error", this.errorCode, "the prompt parameter is empty");
+      return FilterHeadersStatusValues.StopIteration;
+    }
+    this.model = clientModel;
+    this.upstreamModel = pc.modelMapping.map(clientModel);
+    const provider = pc.provider;
+    if (!provider.speaksOpenAI) this.translator = provider.responseTranslator(Api.ChatCompletions, false);
+    const target = this.target!;
+    target.path = chatPath(pc, this.upstreamModel);
+    target.body = provider.request(Api.ChatCompletions, chatRequest(this.upstreamModel, prompt, 0), false);
+    const attempts = new Attempts(this, pc, this.plugin.pool(pc), this.plugin.calls, target);
+    if (target.cluster.length == 0 || !attempts.first(this.token)) {
+      this.errorCode = "no_upstream_cluster";
+      sendError(this.protocol, 503, "service_unavailable", this.errorCode, "the route has no upstream cluster the provider can be called through");
+      return FilterHeadersStatusValues.StopIteration;
+    }
+    this.attempts = attempts;
+    return FilterHeadersStatusValues.StopIteration;
   }
 
   onRequestBody(body_buffer_length: usize, end_of_stream: bool): FilterDataStatusValues {
@@ -203,6 +277,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       if (!provider.speaksOpenAI) this.translator = provider.responseTranslator(this.api, this.stream);
     }
     setBufferBytes(BufferType.RequestBody, 0, size, out);
+    if (this.target !== null && pc.retry.enabled) this.target!.body = out;
     if (this.headersHeld) this.rewritePath("", this.upstreamModel, this.stream);
     return FilterDataStatusValues.Continue;
   }
@@ -217,16 +292,20 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
 
   onResponseHeaders(_headers: u32, end_of_stream: bool): FilterHeadersStatusValues {
     const pc = this.pc;
-    if (pc === null || this.errorCode.length) return FilterHeadersStatusValues.Continue;
+    if (pc === null || this.errorCode.length || this.answered) return FilterHeadersStatusValues.Continue;
     const status = getHeaderString(MapType.ResponseHeaders, H_STATUS);
     this.status = status === null ? 0 : <u32>I32.parseInt(status);
-    this.recordTokenOutcome(pc);
+    this.noteOutcome(this.token, this.status);
+    if (Attempts.wanted(pc, this.target, this.status)) {
+      // Held (its body is dropped) until a retry answers; Envoy's own attempt counted as the first.
+      const attempts = new Attempts(this, pc, this.plugin.pool(pc), this.plugin.calls, this.target!);
+      if (attempts.retryAfter(this.token)) {
+        this.attempts = attempts;
+        return FilterHeadersStatusValues.StopIteration;
+      }
+    }
     const contentType = getHeaderString(MapType.ResponseHeaders, H_CONTENT_TYPE);
-    this.isSse = this.stream && this.status == 200 && contentType !== null && contentType.includes("text/event-stream");
-    const translating = this.translator !== null || this.clientTranslator !== null;
-    // Error bodies from providers that do not speak the client's protocol are reshaped into its format.
-    this.reshapeError = this.status >= 400 && !pc.original && (translating || !pc.provider.speaksOpenAI);
-    if (this.isSse) this.sse = new SseParser();
+    const translating = this.prepareResponse(pc, contentType);
     if ((translating || this.reshapeError || this.isSse) && !end_of_stream) {
       removeHeader(MapType.ResponseHeaders, H_CONTENT_LENGTH);
       if (translating && !this.isSse) replaceHeader(MapType.ResponseHeaders, H_CONTENT_TYPE, String.UTF8.encode("application/json"));
@@ -235,25 +314,66 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     return FilterHeadersStatusValues.Continue;
   }
 
-  private recordTokenOutcome(pc: ProviderConfig): void {
-    if (this.token < 0 || !pc.failover.enabled) return;
-    const pool = this.plugin.pool(pc);
-    if (this.status >= 200 && this.status < 300) {
-      pool.recordSuccess(this.token);
-      return;
+  /** How the response (status in this.status) is handled; true when its body is translated. */
+  private prepareResponse(pc: ProviderConfig, contentType: string | null): bool {
+    this.isSse = this.stream && this.status == 200 && contentType !== null && contentType.includes("text/event-stream");
+    const translating = this.translator !== null || this.clientTranslator !== null;
+    // Error bodies from providers that do not speak the client's protocol are reshaped into its format.
+    this.reshapeError = this.status >= 400 && !pc.original && (translating || !pc.provider.speaksOpenAI);
+    if (this.isSse) this.sse = new SseParser();
+    return translating;
+  }
+
+  /** Failover accounting for one provider answer with `token` (status 0: none); also called per retry. */
+  noteOutcome(token: i32, status: u32): void {
+    const pc = this.pc!;
+    if (!this.plugin.pool(pc).recordOutcome(token, status)) return;
+    const target = this.target;
+    if (target !== null) this.plugin.health.noteEndpoint(pc, target.cluster, target.authority);
+  }
+
+  /**
+   * Answers the client with a provider response the plugin fetched itself (a retry, or the prompt
+   * request), translated and reshaped as the upstream's own response would have been. Called with this
+   * stream as the effective context.
+   */
+  answerWith(res: CallResponse): void {
+    const pc = this.pc!;
+    this.answered = true;
+    this.status = res.status;
+    if (this.firstByteNs == 0) this.firstByteNs = nowNanos();
+    const contentTypeValue = res.header(H_CONTENT_TYPE);
+    const contentType: string | null = contentTypeValue === null ? null : String.UTF8.decode(contentTypeValue);
+    const translating = this.prepareResponse(pc, contentType);
+    // An error that is not JSON (Envoy's own 503/504 text) is put in the client's format too.
+    if (res.status >= 400 && (contentType === null || !contentType.includes("json"))) this.reshapeError = true;
+    let body = res.body;
+    const out = this.isSse ? this.streamBytes(body, true) : this.wholeBody(body);
+    if (out !== null) body = out;
+    const headers = res.replayableHeaders();
+    const json = !this.isSse && (translating || this.reshapeError);
+    if (json || contentType !== null) {
+      headers.push("content-type");
+      headers.push(json ? "application/json" : contentType!);
     }
-    const code = this.status.toString();
-    const patterns = pc.failover.failoverOnStatus;
-    for (let i = 0; i < patterns.length; i++) {
-      if (patterns[i].fullMatch(code)) {
-        pool.recordFailure(this.token);
-        return;
-      }
-    }
+    sendLocalReply(res.status, "ai-proxy.via_http_call", body, headers);
+  }
+
+  /** Every attempt failed: the last failure, as an error in the client's format. Effective context: this stream. */
+  failWith(res: CallResponse, attempts: i32): void {
+    this.answered = true;
+    const status: u32 = res.answered ? res.status : 503;
+    this.status = status;
+    this.errorCode = attempts > 1 ? "retries_exhausted" : "upstream_unreachable";
+    const reason = res.answered ? providerErrorMessage(res.body, status) : "no answer from the provider (connection failed or reset)";
+    const message = attempts > 1 ? "the provider failed " + attempts.toString() + " attempts; last: " + reason : reason;
+    sendError(this.protocol, status, status == 429 ? "rate_limit_error" : "upstream_error", this.errorCode, message);
   }
 
   onResponseBody(body_buffer_length: usize, end_of_stream: bool): FilterDataStatusValues {
-    if (this.pc === null || this.errorCode.length) return FilterDataStatusValues.Continue;
+    if (this.pc === null || this.errorCode.length || this.answered) return FilterDataStatusValues.Continue;
+    // The held response of a request being retried: its body never reaches the client.
+    if (this.attempts !== null) return FilterDataStatusValues.StopIterationNoBuffer;
     if (this.firstByteNs == 0) this.firstByteNs = nowNanos();
     const size = <u32>body_buffer_length;
     if (this.isSse) return this.streamChunk(size, end_of_stream);
@@ -288,17 +408,26 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   /** One chunk of an SSE response: parse whole events, translate or observe them, pass the rest on. */
   private streamChunk(size: u32, end: bool): FilterDataStatusValues {
     const chunk = getBufferBytes(BufferType.ResponseBody, 0, size);
+    const out = this.streamBytes(chunk, end);
+    if (out !== null) setBufferBytes(BufferType.ResponseBody, 0, size, out);
+    return FilterDataStatusValues.Continue;
+  }
+
+  /** What the client gets for one chunk of an SSE response; null: the chunk as it is. */
+  private streamBytes(chunk: ArrayBuffer, end: bool): ArrayBuffer | null {
     const events = this.sse!.feed(chunk);
     const translator = this.translator;
     const client = this.clientTranslator;
     if (translator === null && client === null) {
       // OpenAI in, OpenAI out: the bytes pass unchanged; events are only read for usage and the end.
       for (let i = 0; i < events.length; i++) this.observe(events[i]);
-      if (end && !this.sawDone) {
-        this.streamBroken = true;
-        setBufferBytes(BufferType.ResponseBody, size, 0, errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete"));
-      }
-      return FilterDataStatusValues.Continue;
+      if (!end || this.sawDone) return null;
+      this.streamBroken = true;
+      const tail = errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete");
+      const joined = new Uint8Array(chunk.byteLength + tail.byteLength);
+      joined.set(Uint8Array.wrap(chunk), 0);
+      joined.set(Uint8Array.wrap(tail), chunk.byteLength);
+      return joined.buffer;
     }
     // Translation: the chunk is replaced by the translated events it completed.
     let openAiEvents = events;
@@ -324,8 +453,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       this.streamBroken = true;
       if (client === null) out.raw(errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete"));
     }
-    setBufferBytes(BufferType.ResponseBody, 0, size, out.toBuffer());
-    return FilterDataStatusValues.Continue;
+    return out.toBuffer();
   }
 
   /** Reads an OpenAI stream event for usage and the end marker. */
@@ -394,6 +522,12 @@ function providerErrorMessage(body: ArrayBuffer, status: u32): string {
     }
     const msg = obj.getString("message");
     if (msg !== null) return msg.valueOf();
+  }
+  // A short plain-text body, such as Envoy's own "upstream request timeout", says what happened.
+  const n = body.byteLength;
+  if (doc === null && n > 0 && n <= 300) {
+    const text = String.UTF8.decode(body).trim();
+    if (text.length) return text;
   }
   return "provider answered HTTP " + status.toString();
 }
