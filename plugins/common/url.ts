@@ -68,25 +68,3 @@ export function queryParam(path: ArrayBuffer, name: ArrayBuffer): ArrayBuffer | 
   }
   return null;
 }
-
-/** Removes every occurrence of query parameter `name` from a :path; returns the new path. */
-export function removeQueryParam(path: string, name: string): string {
-  const q = path.indexOf("?");
-  if (q < 0) return path;
-  const hash = path.indexOf("#", q);
-  const query = hash < 0 ? path.substring(q + 1) : path.substring(q + 1, hash);
-  const fragment = hash < 0 ? "" : path.substring(hash);
-  const kept = new Array<string>();
-  const parts = query.split("&");
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    if (part.length == 0) continue;
-    const eq = part.indexOf("=");
-    const rawKey = eq < 0 ? part : part.substring(0, eq);
-    const rawBytes = String.UTF8.encode(rawKey); // kept in a local: the GC must see it while decoding
-    const key = String.UTF8.decode(percentDecode(changetype<usize>(rawBytes), rawBytes.byteLength));
-    if (key != name) kept.push(part);
-  }
-  const base = path.substring(0, q);
-  return (kept.length ? base + "?" + kept.join("&") : base) + fragment;
-}
