@@ -178,8 +178,10 @@ function time(live: Live[], floors: { host?: Live; sdk?: Live }, opts: BenchOpti
   }
   for (const l of live) {
     const ns = estimate.get(l)!;
-    l.batch = Math.max(8, Math.round((opts.batchMs * 1e6) / ns));
-    l.sampleCount = Math.max(20, Math.min(opts.maxSamplesPerRound, Math.round((opts.sampleMs * 1e6) / ns)));
+    // Every batch lasts about as long as every other, slow scenarios included (down to one request):
+    // on a busy machine a longer batch is more likely to be preempted, which would bias its ratio.
+    l.batch = Math.max(1, Math.round((opts.batchMs * 1e6) / ns));
+    l.sampleCount = Math.max(5, Math.min(opts.maxSamplesPerRound, Math.round((opts.sampleMs * 1e6) / ns)));
     l.samples = new Float64Array(l.sampleCount * opts.rounds);
   }
   estimate = new Map();

@@ -14,7 +14,7 @@ export const METHOD = {
   p99: "per-request timing: process.hrtime.bigint() around each request of a separate sampling batch per round, minus the median timer overhead; samples pooled over all rounds, R-7 quantile",
   memory: "linear memory (WebAssembly memory size) of a fresh VM after configure, after 1000 warm-up requests, and after each checkpoint count of requests; 'flat' = equal at both checkpoints",
   startup: "Plugin.startupMs (canary VM instantiate + start + configure), median over repeated loads interleaved across scenarios; module compile time reported apart",
-  linearity: "for a series (e.g. stream events), marginal cost per unit between consecutive points, computed from the host-floor ratios (times the host floor's median ns); linear if no segment's marginal cost exceeds 1.5x the previous one",
+  linearity: "for a series (e.g. stream events), marginal cost per unit between consecutive points, computed from the per-request p50s; linear if no segment's marginal cost exceeds 1.5x the previous one",
 };
 
 export interface Ratios { hostFloor: number | null; sdkFloor: number | null }
@@ -29,7 +29,7 @@ export interface TargetCheck {
 export interface SeriesResult {
   name: string;
   unit: string;
-  points: { x: number; scenario: string; nsPerRequest: number | null; normalizedNs: number | null }[];
+  points: { x: number; scenario: string; nsPerRequest: number | null; p50Ns: number | null }[];
   marginalNsPerUnit: (number | null)[];
   linear: boolean | null;
 }
@@ -57,30 +57,24 @@ export function ratios(results: ScenarioResult[]): Map<string, Ratios> {
 }
 
 /**
- * Points of each series, judged in host-floor units (the paired ratios) so that the machine getting
- * slower between the 50- and the 800-event batches does not bend the curve; `normalizedNs` converts
- * those units back to ns with the host floor's median.
+ * Points of each series, judged on the per-request p50: a long request (a stream of 800 events) is
+ * preempted by other jobs on a busy machine far more often than a short one, which inflates batch
+ * means unevenly along the series, while the median request is rarely preempted.
  */
-export function series(scenarios: Scenario[], results: ScenarioResult[], rs: Map<string, Ratios>): SeriesResult[] {
+export function series(scenarios: Scenario[], results: ScenarioResult[]): SeriesResult[] {
   const byName = new Map(results.map((r) => [r.name, r]));
-  const floorNs = byName.get(HOST_FLOOR)?.timing?.nsPerRequest ?? null;
   const groups = new Map<string, Scenario[]>();
   for (const s of scenarios) if (s.series) groups.set(s.series.name, [...(groups.get(s.series.name) ?? []), s]);
   return [...groups].map(([name, members]) => {
     const points = members
       .map((s) => {
-        const ratio = rs.get(s.name)?.hostFloor ?? null;
-        return {
-          x: s.series!.x,
-          scenario: s.name,
-          nsPerRequest: byName.get(s.name)?.timing?.nsPerRequest ?? null,
-          normalizedNs: ratio !== null && floorNs !== null ? ratio * floorNs : null,
-        };
+        const t = byName.get(s.name)?.timing;
+        return { x: s.series!.x, scenario: s.name, nsPerRequest: t?.nsPerRequest ?? null, p50Ns: t?.p50Ns ?? null };
       })
       .sort((a, b) => a.x - b.x);
     const marginal = points.slice(1).map((p, i) => {
       const q = points[i];
-      return p.normalizedNs === null || q.normalizedNs === null ? null : (p.normalizedNs - q.normalizedNs) / (p.x - q.x);
+      return p.p50Ns === null || q.p50Ns === null ? null : (p.p50Ns - q.p50Ns) / (p.x - q.x);
     });
     const measured = marginal.every((m) => m !== null) && marginal.length > 0;
     const linear = measured ? marginal.slice(1).every((m, i) => m! <= 1.5 * Math.max(marginal[i]!, 0)) : null;
@@ -223,7 +217,7 @@ export function machine(loadAtStart: number[]) {
 
 export function document(scenarios: Scenario[], run: BenchRun, opts: BenchOptions, date: Date, loadAtStart: number[]) {
   const rs = ratios(run.results);
-  const ser = series(scenarios, run.results, rs);
+  const ser = series(scenarios, run.results);
   return {
     schema: 1,
     date: date.toISOString(),

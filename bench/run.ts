@@ -59,9 +59,9 @@ const chatty = run.results.filter((r) => (r.logLinesPerRequest ?? 0) > 0);
 for (const r of chatty) console.log(`note: ${r.name} writes ${r.logLinesPerRequest!.toFixed(2)} log lines per request at level info or above (part of its cost)`);
 
 for (const s of doc.series) {
-  const pts = s.points.map((p) => `${p.x} ${s.unit}: ${fmtNs(p.normalizedNs)}`).join(", ");
+  const pts = s.points.map((p) => `${p.x} ${s.unit}: ${fmtNs(p.p50Ns)}`).join(", ");
   const marginal = s.marginalNsPerUnit.map((m) => fmtNs(m)).join(", ");
-  console.log(`\nseries ${s.name} (host-floor ratio × host floor ns): ${pts}; per ${s.unit.replace(/s$/, "")} between points: ${marginal}`);
+  console.log(`\nseries ${s.name} (p50 per request): ${pts}; per ${s.unit.replace(/s$/, "")} between points: ${marginal}`);
 }
 
 console.log(`\nTargets (issue 8; checked from this run's ratios, not asserted):\n`);
