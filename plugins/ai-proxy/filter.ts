@@ -15,7 +15,7 @@ import {
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { CONSUMER_HEADER } from "../common/reply";
 import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
-import { Api, ClientProtocol, clientProtocolOf, detectApi, operationName } from "./api";
+import { Api, ClientProtocol, clientProtocolOf, detectApi, openAiPath, operationName } from "./api";
 import { CallResponse, PendingCalls } from "./calls";
 import { AiProxyConfig, KNOWN_FIELDS, parseAiProxy, ProviderConfig } from "./config";
 import { errorBody, errorEvent, sendError } from "./errors";
@@ -143,6 +143,13 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     this.startNs = nowNanos();
     const consumer = getHeaderString(MapType.RequestHeaders, CONSUMER_HEADER);
     if (consumer !== null) this.consumer = consumer;
+    if (!pc.original && !pc.provider.keepsClientPath() && api != Api.None && pc.provider.path(api, "", false).length == 0) {
+      // The provider has no such API: say so rather than send the client's path to it.
+      this.errorCode = "unsupported_api";
+      sendError(this.protocol, 501, "invalid_request_error", this.errorCode,
+        "provider '" + pc.provider.type + "' does not support " + openAiPath(api));
+      return FilterHeadersStatusValues.StopIteration;
+    }
 
     const pool = this.plugin.pool(pc);
     if (pool.size > 0) {
@@ -225,7 +232,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     this.model = clientModel;
     this.upstreamModel = pc.modelMapping.map(clientModel);
     const provider = pc.provider;
-    if (!provider.speaksOpenAI) this.translator = provider.responseTranslator(Api.ChatCompletions, false);
+    if (!provider.speaksOpenAI) this.translator = provider.responseTranslator(Api.ChatCompletions, false, this.upstreamModel);
     const target = this.target!;
     target.path = chatPath(pc, this.upstreamModel);
     target.body = provider.request(Api.ChatCompletions, chatRequest(this.upstreamModel, prompt, 0), false);
@@ -265,6 +272,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (pc.original || (this.protocol == ClientProtocol.Anthropic && provider.speaksAnthropic)) {
       // The client already speaks the provider's protocol: only the model changes.
       out = new JsonWriter(body.byteLength + 64).value(req).toBuffer();
+      this.translator = provider.nativeResponseReader(this.api, this.stream);
     } else {
       let openAiReq = req;
       if (this.protocol == ClientProtocol.Anthropic) {
@@ -274,7 +282,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
         this.clientTranslator = new ClientTranslator(this.model, this.stream);
       }
       out = provider.request(this.api, openAiReq, this.stream);
-      if (!provider.speaksOpenAI) this.translator = provider.responseTranslator(this.api, this.stream);
+      if (!provider.speaksOpenAI) this.translator = provider.responseTranslator(this.api, this.stream, this.upstreamModel);
     }
     setBufferBytes(BufferType.RequestBody, 0, size, out);
     if (this.target !== null && pc.retry.enabled) this.target!.body = out;

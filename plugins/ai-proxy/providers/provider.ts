@@ -90,8 +90,20 @@ export abstract class Provider {
     return new JsonWriter(1024).value(req).toBuffer();
   }
 
-  /** A translator for this provider's responses, or null when they are OpenAI's already. */
-  responseTranslator(api: Api, stream: bool): ResponseTranslator | null {
+  /**
+   * A translator for this provider's responses, or null when they are OpenAI's already. `model` is the
+   * upstream model, for answers that do not name it.
+   */
+  responseTranslator(api: Api, stream: bool, model: string = ""): ResponseTranslator | null {
+    return null;
+  }
+
+  /**
+   * For responses the client receives in the provider's own protocol (protocol `original`, or Anthropic
+   * clients on an Anthropic provider): a reader that passes them on unchanged while taking usage and
+   * the end of the stream from them. Null: they are read as OpenAI's.
+   */
+  nativeResponseReader(api: Api, stream: bool): ResponseTranslator | null {
     return null;
   }
 

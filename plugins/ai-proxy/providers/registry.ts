@@ -1,8 +1,13 @@
 // The one place that knows every provider type.
+import { AzureProvider } from "./azure";
+import { ClaudeProvider } from "./claude";
+import { GeminiProvider } from "./gemini";
 import { OpenAiCompatible } from "./openai-compatible";
 import { Provider } from "./provider";
 
-export const PROVIDER_TYPES = ["openai", "deepseek", "moonshot", "groq", "mistral", "qwen", "ollama", "generic"];
+export const PROVIDER_TYPES = [
+  "openai", "deepseek", "moonshot", "groq", "mistral", "qwen", "ollama", "generic", "azure", "claude", "anthropic", "gemini",
+];
 
 export function createProvider(type: string): Provider | null {
   if (type == "openai") return new OpenAiCompatible("openai", "openai", "api.openai.com", "/v1");
@@ -13,5 +18,8 @@ export function createProvider(type: string): Provider | null {
   if (type == "qwen") return new OpenAiCompatible("qwen", "qwen", "dashscope.aliyuncs.com", "/compatible-mode/v1");
   if (type == "ollama") return new OpenAiCompatible("ollama", "ollama", "", "/v1");
   if (type == "generic") return new OpenAiCompatible("generic", "generic", "", "/v1");
+  if (type == "azure") return new AzureProvider();
+  if (type == "claude" || type == "anthropic") return new ClaudeProvider(type);
+  if (type == "gemini") return new GeminiProvider();
   return null;
 }

@@ -1,0 +1,196 @@
+// Gemini responses → OpenAI. A GenerateContentResponse (whole, or one per SSE event with alt=sse)
+// becomes a chat completion or chunks: each candidate a choice, text parts content (thought parts
+// `reasoning_content`), functionCall parts tool calls; finishReason maps to finish_reason and
+// usageMetadata to usage (the last report of a stream is the total). Gemini's stream has no end marker:
+// it is complete once a finishReason (or a blocked prompt) was seen, and then closed with the usage
+// chunk and `data: [DONE]`. Embeddings: batchEmbedContents' vectors become OpenAI's embedding list.
+import { lowerAscii } from "../../common/bytes";
+import { JSON, JsonWriter } from "../../common/json-writer";
+import { ResponseTranslator } from "../providers/provider";
+import { SseEvent, SseWriter } from "../sse";
+import { parseJson, Usage } from "../usage";
+import { Choice, ChunkStream, intOf, strOf, ToolCall, unixSeconds, writeCompletion } from "./openai-response";
+
+export function finishReason(reason: string, calledTools: bool): string {
+  if (reason == "MAX_TOKENS") return "length";
+  if (reason == "SAFETY" || reason == "RECITATION" || reason == "BLOCKLIST" || reason == "PROHIBITED_CONTENT" ||
+    reason == "SPII" || reason == "IMAGE_SAFETY") return "content_filter";
+  return calledTools ? "tool_calls" : "stop";
+}
+
+/** usageMetadata → `u`; thinking tokens count as output, as OpenAI counts reasoning tokens. */
+export function readGeminiUsage(meta: JSON.Obj, u: Usage): void {
+  const prompt = intOf(meta, "promptTokenCount");
+  if (prompt >= 0) u.input = prompt;
+  const candidates = intOf(meta, "candidatesTokenCount");
+  const thoughts = intOf(meta, "thoughtsTokenCount");
+  if (candidates >= 0 || thoughts >= 0) u.output = (candidates > 0 ? candidates : 0) + (thoughts > 0 ? thoughts : 0);
+}
+
+function objects(v: JSON.Arr | null): JSON.Obj[] {
+  const out = new Array<JSON.Obj>();
+  if (v === null) return out;
+  const items = v.valueOf();
+  for (let i = 0; i < items.length; i++) if (items[i].isObj) out.push(<JSON.Obj>items[i]);
+  return out;
+}
+
+function partsOf(candidate: JSON.Obj): JSON.Obj[] {
+  const content = candidate.getObj("content");
+  return objects(content === null ? null : content.getArr("parts"));
+}
+
+function argsOf(call: JSON.Obj): string {
+  const args = call.get("args");
+  return args === null ? "{}" : String.UTF8.decode(new JsonWriter(64).value(args).toBuffer());
+}
+
+function isThought(part: JSON.Obj): bool {
+  const t = part.getBool("thought");
+  return t !== null && t.valueOf();
+}
+
+function candidateIndex(candidate: JSON.Obj, position: i32): i32 {
+  const i = intOf(candidate, "index");
+  return i >= 0 ? <i32>i : position;
+}
+
+/** A prompt Gemini refused outright: no candidates, promptFeedback.blockReason set. */
+function promptBlocked(response: JSON.Obj): bool {
+  const feedback = response.getObj("promptFeedback");
+  return feedback !== null && strOf(feedback, "blockReason").length > 0;
+}
+
+export class GeminiToOpenAi extends ResponseTranslator {
+  private readonly chunks: ChunkStream;
+  private calls: i32 = 0;
+  private finished: bool = false;
+
+  constructor(private readonly model: string) {
+    super();
+    this.chunks = new ChunkStream(model);
+  }
+
+  /** Ids: Gemini's responseId when it sends one, else one made from the time. */
+  private ids(response: JSON.Obj): void {
+    const c = this.chunks;
+    if (c.id.length) return;
+    const responseId = strOf(response, "responseId");
+    c.created = unixSeconds();
+    c.id = "chatcmpl-" + (responseId.length ? responseId : c.created.toString());
+    const version = strOf(response, "modelVersion");
+    if (version.length) c.model = version;
+  }
+
+  private callId(call: JSON.Obj): string {
+    const id = strOf(call, "id");
+    return id.length ? id : "call_" + this.chunks.id.substring(9) + "_" + (this.calls++).toString();
+  }
+
+  private readUsage(response: JSON.Obj): void {
+    const meta = response.getObj("usageMetadata");
+    if (meta !== null) readGeminiUsage(meta, this.usage);
+  }
+
+  body(body: ArrayBuffer, status: u32): ArrayBuffer {
+    const doc = parseJson(body);
+    if (status >= 300 || doc === null || !doc.isObj) return body;
+    const response = <JSON.Obj>doc;
+    this.ids(response);
+    this.readUsage(response);
+    const choices = new Array<Choice>();
+    const candidates = objects(response.getArr("candidates"));
+    for (let i = 0; i < candidates.length; i++) {
+      const choice = new Choice();
+      choice.index = candidateIndex(candidates[i], i);
+      const parts = partsOf(candidates[i]);
+      for (let k = 0; k < parts.length; k++) {
+        const part = parts[k];
+        const call = part.getObj("functionCall");
+        if (call !== null) choice.calls.push(new ToolCall(this.callId(call), strOf(call, "name"), argsOf(call)));
+        else if (isThought(part)) choice.reasoning += strOf(part, "text");
+        else choice.text += strOf(part, "text");
+      }
+      choice.finish = finishReason(strOf(candidates[i], "finishReason"), choice.calls.length > 0);
+      choices.push(choice);
+    }
+    if (choices.length == 0 && promptBlocked(response)) {
+      const blocked = new Choice();
+      blocked.finish = "content_filter";
+      choices.push(blocked);
+    }
+    return writeCompletion(this.chunks.id, this.chunks.model, choices, this.usage);
+  }
+
+  event(ev: SseEvent, out: SseWriter): void {
+    const doc = parseJson(ev.data);
+    if (doc === null || !doc.isObj) return;
+    const response = <JSON.Obj>doc;
+    const c = this.chunks;
+    const err = response.getObj("error");
+    if (err !== null) {
+      c.error(out, lowerAscii(strOf(err, "status")), strOf(err, "message"));
+      return;
+    }
+    this.ids(response);
+    this.readUsage(response);
+    const candidates = objects(response.getArr("candidates"));
+    for (let i = 0; i < candidates.length; i++) {
+      const index = candidateIndex(candidates[i], i);
+      const parts = partsOf(candidates[i]);
+      for (let k = 0; k < parts.length; k++) {
+        const part = parts[k];
+        const call = part.getObj("functionCall");
+        if (call !== null) c.toolStart(out, index, this.calls, this.callId(call), strOf(call, "name"), argsOf(call));
+        else {
+          const text = strOf(part, "text");
+          if (text.length) c.text(out, index, isThought(part) ? "reasoning_content" : "content", text);
+        }
+      }
+      const reason = strOf(candidates[i], "finishReason");
+      if (reason.length) {
+        c.finish(out, index, finishReason(reason, this.calls > 0));
+        this.finished = true;
+      }
+    }
+    if (candidates.length == 0 && promptBlocked(response)) {
+      c.finish(out, 0, "content_filter");
+      this.finished = true;
+    }
+  }
+
+  end(out: SseWriter): void {
+    if (!this.finished) return; // cut short: the filter reports the broken stream
+    this.chunks.close(out, this.usage);
+    this.complete = true;
+  }
+}
+
+/** batchEmbedContents' answer → OpenAI's embedding list (Gemini reports no token usage for it). */
+export class GeminiEmbeddingsToOpenAi extends ResponseTranslator {
+  constructor(private readonly model: string) {
+    super();
+  }
+
+  body(body: ArrayBuffer, status: u32): ArrayBuffer {
+    const doc = parseJson(body);
+    if (status >= 300 || doc === null || !doc.isObj) return body;
+    const embeddings = objects((<JSON.Obj>doc).getArr("embeddings"));
+    const w = new JsonWriter(body.byteLength + 256);
+    w.ascii('{"object":"list","data":[');
+    for (let i = 0; i < embeddings.length; i++) {
+      if (i) w.byte(0x2c);
+      const values = embeddings[i].get("values");
+      w.ascii('{"object":"embedding","index":').integer(i).ascii(',"embedding":');
+      if (values !== null) w.value(values);
+      else w.ascii("[]");
+      w.byte(0x7d);
+    }
+    w.ascii('],"model":').string(this.model).ascii(',"usage":{"prompt_tokens":0,"total_tokens":0}}');
+    return w.toBuffer();
+  }
+
+  event(_ev: SseEvent, _out: SseWriter): void {}
+
+  end(_out: SseWriter): void {}
+}
