@@ -326,8 +326,11 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   private prepareResponse(pc: ProviderConfig, contentType: string | null): bool {
     this.isSse = this.stream && this.status == 200 && contentType !== null && contentType.includes("text/event-stream");
     const translating = this.translator !== null || this.clientTranslator !== null;
-    // Error bodies from providers that do not speak the client's protocol are reshaped into its format.
-    this.reshapeError = this.status >= 400 && !pc.original && (translating || !pc.provider.speaksOpenAI);
+    // Error bodies from providers that do not speak the client's protocol are reshaped into its format, and
+    // so are errors that are not JSON at all: Envoy's own replies (413 body too large, 503 connect failure,
+    // 504 route timeout) and proxies' HTML pages, which no SDK can read.
+    const json = contentType !== null && contentType.includes("json");
+    this.reshapeError = this.status >= 400 && !pc.original && (translating || !pc.provider.speaksOpenAI || !json);
     if (this.isSse) this.sse = new SseParser();
     return translating;
   }
