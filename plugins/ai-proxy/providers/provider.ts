@@ -83,10 +83,11 @@ export abstract class Provider {
 
   /**
    * The provider's request body for an OpenAI-format request (`req` already has the mapped model).
-   * Default: the OpenAI request itself, asking streams to report usage.
+   * Default: the OpenAI request itself, asking streams to report usage (also for Anthropic clients, whose
+   * message_delta must carry the token counts).
    */
   request(api: Api, req: JSON.Obj, stream: bool): ArrayBuffer {
-    if (stream && api == Api.ChatCompletions) requestUsageInStream(req);
+    if (stream && (api == Api.ChatCompletions || api == Api.AnthropicMessages)) requestUsageInStream(req);
     return new JsonWriter(1024).value(req).toBuffer();
   }
 
