@@ -486,6 +486,9 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     const attrs = new Attributes(this.consumer, this.model, pc.provider.system, operationName(this.api)).suffix();
     const m = this.plugin.metrics;
     m.count("gen_ai.client.requests", attrs);
+    // A stream cut by a reset (the provider's connection, or the client going away) never reached its end:
+    // it is as broken as one that ended early.
+    if (this.isSse && !this.sawDone && !this.answered) this.streamBroken = true;
     if (this.errorCode.length || this.status >= 400 || this.streamBroken) m.count("gen_ai.client.errors", attrs + ";error.type=" + this.errorType());
     if (this.usage.input > 0) m.count("gen_ai.client.token.usage", attrs + ";gen_ai.token.type=input", this.usage.input);
     if (this.usage.output > 0) m.count("gen_ai.client.token.usage", attrs + ";gen_ai.token.type=output", this.usage.output);
