@@ -124,7 +124,7 @@ class DecoderSide extends FilterIterator<FilterSlot> {
 
 class EncoderSide extends FilterIterator<FilterSlot> {
   constructor(private readonly s: HttpStream, limit: number) {
-    super([...s.slots].reverse(), limit);
+    super(s.slots.length === 1 ? s.slots : [...s.slots].reverse(), limit);
   }
   protected state(slot: FilterSlot) { return slot.enc; }
   protected canIterate() { return !this.s.isFinished && !this.s.responseReplaced; }
@@ -182,7 +182,7 @@ class EncoderSide extends FilterIterator<FilterSlot> {
 
   protected emitHeaders(headers: HeaderMap, endStream: boolean) {
     this.s.info.responseHeaders = headers;
-    this.s.info.responseCode = Number(headers.get(":status") ?? 0);
+    this.s.info.responseCode = headers.statusCode();
     this.s.responseSentDownstream = true;
     this.s.sink.downstreamHeaders(headers, endStream);
     if (endStream) this.s.finish();
@@ -246,7 +246,8 @@ export class HttpStream {
     this.decoder.onHeaders(headers, endStream);
   }
   sendRequestData(data: Uint8Array, endStream: boolean): void {
-    this.decoder.onData(new BodyBuffer(Buffer.from(data)), endStream);
+    // Buffers are never changed in place (edits replace them), so the caller's chunk needs no copy.
+    this.decoder.onData(new BodyBuffer(Buffer.isBuffer(data) ? data : Buffer.from(data)), endStream);
   }
   sendRequestTrailers(trailers: HeaderMap): void {
     this.decoder.onTrailers(trailers);
@@ -259,7 +260,7 @@ export class HttpStream {
   }
   sendResponseData(data: Uint8Array, endStream: boolean): void {
     if (this.finished || this.localComplete) return;
-    this.encoder.onData(new BodyBuffer(Buffer.from(data)), endStream);
+    this.encoder.onData(new BodyBuffer(Buffer.isBuffer(data) ? data : Buffer.from(data)), endStream);
   }
   sendResponseTrailers(trailers: HeaderMap): void {
     if (this.finished || this.localComplete) return;

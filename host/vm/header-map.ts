@@ -5,11 +5,50 @@ import { encodePairs, type BytePair } from "./pairs.ts";
 
 const COLON = 0x3a;
 
+/** Small copies by hand: a native copy costs more than a loop over a header name. */
+function put(src: Uint8Array, dst: Uint8Array, at: number): number {
+  const n = src.length;
+  if (n > 32) dst.set(src, at);
+  else for (let i = 0; i < n; i++) dst[at + i] = src[i];
+  return at + n;
+}
+
+/** The pairs encoding of parallel key/value arrays, without intermediate pair arrays. */
+function encodeMap(keys: Buffer[], values: Buffer[]): Buffer {
+  const count = keys.length;
+  let size = 4 + count * 8;
+  for (let i = 0; i < count; i++) size += keys[i].length + values[i].length + 2;
+  const out = Buffer.allocUnsafe(size);
+  const dv = new DataView(out.buffer, out.byteOffset, size);
+  dv.setUint32(0, count, true);
+  let at = 4 + count * 8;
+  for (let i = 0; i < count; i++) {
+    dv.setUint32(4 + i * 8, keys[i].length, true);
+    dv.setUint32(8 + i * 8, values[i].length, true);
+    at = put(keys[i], out, at);
+    out[at++] = 0;
+    at = put(values[i], out, at);
+    out[at++] = 0;
+  }
+  return out;
+}
+const STATUS_KEY = Buffer.from(":status");
+
 function toLowerAscii(src: Uint8Array): Buffer {
-  let upper = false;
-  for (let i = 0; i < src.length; i++) if (src[i] >= 0x41 && src[i] <= 0x5a) { upper = true; break; }
-  const out = Buffer.from(src);
-  if (upper) for (let i = 0; i < out.length; i++) if (out[i] >= 0x41 && out[i] <= 0x5a) out[i] |= 0x20;
+  const n = src.length;
+  const out = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) {
+    const c = src[i];
+    out[i] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+  }
+  return out;
+}
+
+function copyBytes(src: Uint8Array): Buffer {
+  const n = src.length;
+  const out = Buffer.allocUnsafe(n);
+  if (n > 32) out.set(src);
+  else for (let i = 0; i < n; i++) out[i] = src[i];
   return out;
 }
 
@@ -60,6 +99,20 @@ export class HeaderMap {
     return -1;
   }
 
+  /** The :status pseudo-header as a number (0 if absent or not digits), without building strings. */
+  statusCode(): number {
+    const i = this.indexOf(STATUS_KEY);
+    if (i < 0) return 0;
+    const v = this.values[i];
+    let n = 0;
+    for (let j = 0; j < v.length; j++) {
+      const d = v[j] - 0x30;
+      if (d < 0 || d > 9) return 0;
+      n = n * 10 + d;
+    }
+    return n;
+  }
+
   getBytes(key: Uint8Array): Buffer | undefined {
     const i = this.indexOf(key);
     return i < 0 ? undefined : this.values[i];
@@ -82,7 +135,7 @@ export class HeaderMap {
 
   add(key: Uint8Array, value: Uint8Array): void {
     const k = toLowerAscii(key);
-    const v = Buffer.from(value);
+    const v = copyBytes(value);
     if (k[0] === COLON) {
       this.keys.splice(this.pseudoCount, 0, k);
       this.values.splice(this.pseudoCount, 0, v);
@@ -136,9 +189,33 @@ export class HeaderMap {
     for (const [k, v] of pairs) this.add(k, v);
   }
 
+  /** Size of the pairs encoding. */
+  get encodedSize(): number {
+    let size = 4 + this.keys.length * 8;
+    for (let i = 0; i < this.keys.length; i++) size += this.keys[i].length + this.values[i].length + 2;
+    return size;
+  }
+
+  /** Writes the pairs encoding at `at` in `dst` (which `dv` views), e.g. straight into guest memory. */
+  encodeInto(dst: Uint8Array, dv: DataView, at: number): void {
+    const keys = this.keys, values = this.values, count = keys.length;
+    dv.setUint32(at, count, true);
+    let sizes = at + 4;
+    let data = sizes + count * 8;
+    for (let i = 0; i < count; i++) {
+      dv.setUint32(sizes, keys[i].length, true);
+      dv.setUint32(sizes + 4, values[i].length, true);
+      sizes += 8;
+      data = put(keys[i], dst, data);
+      dst[data++] = 0;
+      data = put(values[i], dst, data);
+      dst[data++] = 0;
+    }
+  }
+
   /** The map in the pairs encoding (cached until the map changes). */
   encode(): Buffer {
-    return (this.encoded ??= encodePairs(this.keys.map((k, i) => [k, this.values[i]] as BytePair)));
+    return (this.encoded ??= encodeMap(this.keys, this.values));
   }
 
   entries(): [string, string][] {

@@ -27,6 +27,7 @@ import { Attempts } from "./retry";
 import { SseEvent, SseParser, SseWriter } from "./sse";
 import { TokenPool, TokenPools } from "./tokens";
 import { ClientTranslator, toOpenAiRequest } from "./translate/anthropic-client";
+import { scanRequest, spliceRequest } from "./translate/openai-splice";
 import { mentionsUsage, parseJson, readOpenAiUsage, Usage } from "./usage";
 
 const H_PATH = String.UTF8.encode(":path");
@@ -254,6 +255,21 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     const body = getBufferBytes(BufferType.RequestBody, 0, size);
     const syntax = checkJson(changetype<usize>(body), body.byteLength);
     if (syntax.length) return this.reject(400, "invalid_request_error", "invalid_json", "request body is not valid JSON: " + syntax);
+    const provider = pc.provider;
+    const passThrough = pc.original || (this.protocol == ClientProtocol.Anthropic && provider.speaksAnthropic);
+    const openAiToOpenAi = !passThrough && this.protocol == ClientProtocol.OpenAI && provider.speaksOpenAI;
+    if (passThrough || openAiToOpenAi) {
+      // The common case needs no tree: edit `model` (and stream_options) in the client's bytes.
+      const scan = scanRequest(body);
+      if (scan !== null) {
+        this.stream = scan.stream;
+        this.model = scan.model;
+        this.upstreamModel = pc.modelMapping.map(this.model);
+        const out = spliceRequest(body, scan, this.upstreamModel, openAiToOpenAi && this.api == Api.ChatCompletions);
+        if (passThrough) this.translator = provider.nativeResponseReader(this.api, this.stream);
+        return this.forwardBody(size, out);
+      }
+    }
     const doc = parseValid(body);
     if (!doc.isObj) return this.reject(400, "invalid_request_error", "invalid_body", "request body must be a JSON object");
     const req = <JSON.Obj>doc;
@@ -267,9 +283,8 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     this.upstreamModel = pc.modelMapping.map(this.model);
     req.set<JSON.Value>("model", JSON.Value.String(this.upstreamModel));
 
-    const provider = pc.provider;
     let out: ArrayBuffer;
-    if (pc.original || (this.protocol == ClientProtocol.Anthropic && provider.speaksAnthropic)) {
+    if (passThrough) {
       // The client already speaks the provider's protocol: only the model changes.
       out = new JsonWriter(body.byteLength + 64).value(req).toBuffer();
       this.translator = provider.nativeResponseReader(this.api, this.stream);
@@ -284,8 +299,13 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       out = provider.request(this.api, openAiReq, this.stream);
       if (!provider.speaksOpenAI) this.translator = provider.responseTranslator(this.api, this.stream, this.upstreamModel);
     }
+    return this.forwardBody(size, out);
+  }
+
+  /** Replaces the request body with what goes to the provider, and finishes what waited for it. */
+  private forwardBody(size: u32, out: ArrayBuffer): FilterDataStatusValues {
     setBufferBytes(BufferType.RequestBody, 0, size, out);
-    if (this.target !== null && pc.retry.enabled) this.target!.body = out;
+    if (this.target !== null && this.pc!.retry.enabled) this.target!.body = out;
     if (this.headersHeld) this.rewritePath("", this.upstreamModel, this.stream);
     return FilterDataStatusValues.Continue;
   }

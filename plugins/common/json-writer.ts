@@ -108,8 +108,15 @@ export class JsonWriter {
   /** Serializes a parsed value. */
   value(v: JSON.Value): JsonWriter {
     if (v.isString) return this.string((<JSON.Str>v).valueOf());
-    if (v.isInteger) return this.integer((<JSON.Integer>v).valueOf());
-    if (v.isFloat || v.isNum) return this.float((<JSON.Num>v).valueOf());
+    // Parsed numbers are written as they were received (see patches/assemblyscript-json+1.1.0.patch).
+    if (v.isInteger) {
+      const i = <JSON.Integer>v;
+      return i.text.length ? this.ascii(i.text) : this.integer(i.valueOf());
+    }
+    if (v.isFloat || v.isNum) {
+      const f = <JSON.Num>v;
+      return f.text.length ? this.ascii(f.text) : this.float(f.valueOf());
+    }
     if (v.isBool) return this.bool((<JSON.Bool>v).valueOf());
     if (v.isNull) return this.null();
     if (v.isArr) {
