@@ -27,8 +27,8 @@ import { Attempts } from "./retry";
 import { SseEvent, SseParser, SseWriter } from "./sse";
 import { TokenPool, TokenPools } from "./tokens";
 import { ClientTranslator, toOpenAiRequest } from "./translate/anthropic-client";
-import { scanRequest, spliceRequest } from "./translate/openai-splice";
-import { mentionsUsage, parseJson, readOpenAiUsage, Usage } from "./usage";
+import { scanRequest, spliceRequest, topLevelValue } from "./translate/openai-splice";
+import { mentionsUsage, parseJson, readOpenAiUsage, readUsageObject, Usage } from "./usage";
 
 const H_PATH = String.UTF8.encode(":path");
 const H_AUTHORITY = String.UTF8.encode(":authority");
@@ -427,9 +427,11 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (translator !== null) {
       openAi = translator.body(body, this.status);
       copyUsage(translator.usage, this.usage);
-    } else if (this.status < 300) {
-      const doc = parseJson(body);
-      if (doc !== null) readOpenAiUsage(doc, this.usage);
+    } else if (this.status < 300 && checkJson(changetype<usize>(body), body.byteLength).length == 0) {
+      // Only the usage member is parsed, not the whole answer.
+      const usage = topLevelValue(body, "usage");
+      const doc: JSON.Value | null = usage === null ? null : parseJson(usage);
+      if (doc !== null && doc.isObj) readUsageObject(<JSON.Obj>doc, this.usage);
     }
     const client = this.clientTranslator;
     if (client !== null) return client.body(openAi, this.status);

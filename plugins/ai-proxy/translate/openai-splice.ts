@@ -185,3 +185,27 @@ export function spliceRequest(body: ArrayBuffer, scan: RequestScan, model: strin
   w.raw(p + at, body.byteLength - at);
   return w.toBuffer();
 }
+
+/**
+ * The bytes of a top-level member's value in a JSON object (e.g. a response's `usage`), or null.
+ * The input must already be known to be valid JSON. Lets callers parse a few hundred bytes instead
+ * of the whole document.
+ */
+export function topLevelValue(body: ArrayBuffer, key: string): ArrayBuffer | null {
+  const p = changetype<usize>(body);
+  const n = body.byteLength;
+  let i = skipWs(p, 0, n);
+  if (i >= n || load<u8>(p + i) != 0x7b) return null;
+  i = skipWs(p, i + 1, n);
+  while (i < n && load<u8>(p + i) == 0x22) {
+    const keyStart = i;
+    const keyEnd = stringEnd(p, i, n);
+    i = skipWs(p, skipWs(p, keyEnd, n) + 1, n);
+    const vEnd = valueEnd(p, i, n);
+    if (keyIs(p, keyStart, keyEnd, key)) return body.slice(i, vEnd);
+    i = skipWs(p, vEnd, n);
+    if (i >= n || load<u8>(p + i) != 0x2c) return null;
+    i = skipWs(p, i + 1, n);
+  }
+  return null;
+}
