@@ -9,6 +9,8 @@ export const KNOWN_FIELDS = [
   "blocked_code", "blocked_message", "case_sensitive", "max_body_bytes", "oversize_body",
 ];
 
+export const NOTHING_TO_BLOCK = "nothing to block: give at least one of block_urls, block_exact_urls, block_regexp_urls, block_headers, block_bodies";
+
 export const enum Oversize {
   Allow = 0,
   Block = 1,
@@ -81,7 +83,7 @@ export function parseBlock(f: Fields): BlockConfig | null {
   c.bodyNeedles = needles(f, f.has("block_bodies") ? "block_bodies" : "block_bodys", insensitive);
   if (f.problems.failed) return null;
   if (c.exactCount == 0 && c.regexes.length == 0 && c.urlNeedles === null && c.headerNeedles === null && c.bodyNeedles === null) {
-    f.fail("block_urls", "nothing to block: give at least one of block_urls, block_exact_urls, block_regexp_urls, block_headers, block_bodies");
+    f.fail("block_urls", NOTHING_TO_BLOCK);
     return null;
   }
   return c;

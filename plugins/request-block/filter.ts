@@ -9,7 +9,7 @@ import { AhoCorasick } from "../common/match/index";
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
 import { hasPercent, percentDecode } from "../common/url";
-import { BlockConfig, KNOWN_FIELDS, Oversize, parseBlock } from "./config";
+import { BlockConfig, KNOWN_FIELDS, NOTHING_TO_BLOCK, Oversize, parseBlock } from "./config";
 import { decodedVariants } from "./decode";
 import { blocked, BODY_TOO_LARGE } from "./replies";
 
@@ -29,6 +29,12 @@ export class RequestBlockRoot extends PluginRoot<BlockConfig> {
     if (root.problems.failed) return null;
     const rules = parseRules<BlockConfig>(root, false, (f: Fields): BlockConfig | null => parseBlock(f));
     if (root.problems.failed) return null;
+    // `{}` would block nothing anywhere; Higress refuses it too. (An empty configuration turns the
+    // plugin off, and `_rules_: []` is a deliberate "nothing yet".)
+    if (global === null && !root.has("_rules_")) {
+      root.fail("block_urls", NOTHING_TO_BLOCK);
+      return null;
+    }
     return new RuleSet<BlockConfig>(global, rules);
   }
 
