@@ -31,8 +31,7 @@ export class BlockConfig {
   oversize: Oversize = Oversize.Allow;
 }
 
-function needles(f: Fields, field: string, caseInsensitive: bool): AhoCorasick | null {
-  const list = f.strings(field);
+function needles(f: Fields, field: string, list: string[] | null, caseInsensitive: bool): AhoCorasick | null {
   if (list === null || list.length == 0) return null;
   const built = buildAhoCorasick(list, caseInsensitive);
   if (!built.ok) {
@@ -77,14 +76,22 @@ export function parseBlock(f: Fields): BlockConfig | null {
       c.regexes.push(r.regex!);
     }
   }
-  c.urlNeedles = needles(f, "block_urls", insensitive);
-  c.headerNeedles = needles(f, "block_headers", insensitive);
-  // Higress reads both spellings.
-  c.bodyNeedles = needles(f, f.has("block_bodies") ? "block_bodies" : "block_bodys", insensitive);
+  c.urlNeedles = needles(f, "block_urls", f.strings("block_urls"), insensitive);
+  c.headerNeedles = needles(f, "block_headers", f.strings("block_headers"), insensitive);
+  c.bodyNeedles = needles(f, "block_bodies", bodyNeedleList(f), insensitive);
   if (f.problems.failed) return null;
   if (c.exactCount == 0 && c.regexes.length == 0 && c.urlNeedles === null && c.headerNeedles === null && c.bodyNeedles === null) {
     f.fail("block_urls", NOTHING_TO_BLOCK);
     return null;
   }
   return c;
+}
+
+/** block_bodys and block_bodies together: Higress reads both spellings and blocks on either list. */
+function bodyNeedleList(f: Fields): string[] | null {
+  const old = f.strings("block_bodys");
+  const current = f.strings("block_bodies");
+  if (old === null) return current;
+  if (current !== null) for (let i = 0; i < current.length; i++) old.push(current[i]);
+  return old;
 }
