@@ -77,7 +77,7 @@ export function parseBlock(f: Fields): BlockConfig | null {
     }
   }
   c.urlNeedles = needles(f, "block_urls", f.strings("block_urls"), insensitive);
-  c.headerNeedles = needles(f, "block_headers", f.strings("block_headers"), insensitive);
+  c.headerNeedles = needles(f, "block_headers", headerNeedleList(f), insensitive);
   c.bodyNeedles = needles(f, "block_bodies", bodyNeedleList(f), insensitive);
   if (f.problems.failed) return null;
   if (c.exactCount == 0 && c.regexes.length == 0 && c.urlNeedles === null && c.headerNeedles === null && c.bodyNeedles === null) {
@@ -85,6 +85,28 @@ export function parseBlock(f: Fields): BlockConfig | null {
     return null;
   }
   return c;
+}
+
+/**
+ * block_headers, refusing entries with a NUL: header names and values never hold one, and the
+ * header block is searched with NUL between names and values, so such an entry could only match
+ * across "name: value" (Higress's C++ plugin has that hole).
+ */
+function headerNeedleList(f: Fields): string[] | null {
+  const list = f.strings("block_headers");
+  if (list === null) return null;
+  for (let i = 0; i < list.length; i++) {
+    if (hasNul(list[i])) {
+      f.fail("block_headers[" + i.toString() + "]", "must not contain a NUL character (header names and values cannot hold one)");
+      return null;
+    }
+  }
+  return list;
+}
+
+function hasNul(s: string): bool {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) == 0) return true;
+  return false;
 }
 
 /** block_bodys and block_bodies together: Higress reads both spellings and blocks on either list. */
