@@ -1,6 +1,7 @@
 // Host functions on process state: logging, properties, shared data and queues, metrics, time, timers.
 import { LogLevel, MetricType, WasmResult } from "./constants.ts";
 import { levelName } from "../services/logger.ts";
+import { recordSample } from "../services/metrics.ts";
 import type { WasmVm } from "../vm/vm.ts";
 import { activeContext, type ImportTable } from "./util.ts";
 
@@ -146,8 +147,7 @@ export function stateImports(vm: WasmVm): ImportTable {
       if (type === MetricType.Counter) stat.value += v;
       else if (type === MetricType.Gauge) stat.value = v;
       else {
-        stat.samples.push(Number(v));
-        stat.sum += Number(v);
+        recordSample(stat, Number(v));
       }
       return R.Ok;
     },

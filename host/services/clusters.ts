@@ -10,7 +10,7 @@ export interface Endpoint { host: string; port: number }
 
 export interface ClusterSpec {
   endpoints: Endpoint[];
-  /** TLS to the upstream; `sni` defaults to the endpoint host. */
+  /** TLS to the upstream; like Envoy, no SNI is sent unless `sni` is given. */
   tls?: { sni?: string; rejectUnauthorized?: boolean; ca?: string };
   connectTimeoutMs?: number;
 }
@@ -84,7 +84,7 @@ export class ClusterManager {
       return https.request({
         ...options,
         agent: this.httpsAgent,
-        servername: spec.tls.sni ?? ep.host,
+        servername: spec.tls.sni ?? "", // Node sends no SNI for an empty name
         rejectUnauthorized: spec.tls.rejectUnauthorized ?? true,
         ca: spec.tls.ca,
       });

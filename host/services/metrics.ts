@@ -11,7 +11,19 @@ export interface TagRule { name: string; regex?: string; fixedValue?: string }
 // Envoy's default histogram bucket bounds.
 const BUCKETS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
 
-interface Stat { type: number; name: string; value: bigint; samples: number[]; sum: number }
+/** Recent histogram samples kept for inspection (tests); Prometheus output uses the bucket counts. */
+const KEPT_SAMPLES = 1000;
+
+interface Stat { type: number; name: string; value: bigint; samples: number[]; sum: number; count: number; buckets: number[] }
+
+/** Records a histogram sample: bounded memory however long the gateway runs. */
+export function recordSample(s: Stat, v: number): void {
+  s.count++;
+  s.sum += v;
+  for (let i = 0; i < BUCKETS.length; i++) if (v <= BUCKETS[i]) s.buckets[i]++;
+  if (s.samples.length >= KEPT_SAMPLES) s.samples.shift();
+  s.samples.push(v);
+}
 
 export class MetricStore {
   private readonly stats = new Map<string, Stat>();
@@ -21,7 +33,7 @@ export class MetricStore {
     const full = `${CUSTOM_NAMESPACE}.${name}`;
     const key = `${type}:${full}`;
     let s = this.stats.get(key);
-    if (!s) this.stats.set(key, (s = { type, name: full, value: 0n, samples: [], sum: 0 }));
+    if (!s) this.stats.set(key, (s = { type, name: full, value: 0n, samples: [], sum: 0, count: 0, buckets: BUCKETS.map(() => 0) }));
     return s;
   }
 
@@ -31,7 +43,7 @@ export class MetricStore {
     return undefined;
   }
 
-  /** Recorded samples of a histogram by its Envoy name. */
+  /** The most recent samples (up to 1000) of a histogram by its Envoy name. */
   samples(name: string): number[] {
     for (const s of this.stats.values()) if (s.name === name && s.type === MetricType.Histogram) return s.samples;
     return [];
@@ -54,13 +66,10 @@ export class MetricStore {
         fam.lines.push(`${metric}${formatLabels(labels)} ${s.value}`);
         continue;
       }
-      for (const le of BUCKETS) {
-        const n = s.samples.filter((v) => v <= le).length;
-        fam.lines.push(`${metric}_bucket${formatLabels([...labels, ["le", String(le)]])} ${n}`);
-      }
-      fam.lines.push(`${metric}_bucket${formatLabels([...labels, ["le", "+Inf"]])} ${s.samples.length}`);
+      BUCKETS.forEach((le, i) => fam!.lines.push(`${metric}_bucket${formatLabels([...labels, ["le", String(le)]])} ${s.buckets[i]}`));
+      fam.lines.push(`${metric}_bucket${formatLabels([...labels, ["le", "+Inf"]])} ${s.count}`);
       fam.lines.push(`${metric}_sum${formatLabels(labels)} ${s.sum}`);
-      fam.lines.push(`${metric}_count${formatLabels(labels)} ${s.samples.length}`);
+      fam.lines.push(`${metric}_count${formatLabels(labels)} ${s.count}`);
     }
     let out = "";
     for (const [metric, fam] of families) out += `# TYPE ${metric} ${fam.type}\n${fam.lines.join("\n")}\n`;
@@ -79,23 +88,25 @@ function formatLabels(labels: [string, string][]): string {
 }
 
 /**
- * Envoy's tag extraction: for each rule in order, the regex's first capture group is cut out of the
- * name and the second (or the first if there is only one) becomes the tag value.
+ * Envoy's tag extraction (TagExtractorImpl): every rule's regex is matched against the original name;
+ * its first capture group marks characters to cut from the name and the second (or the first if
+ * there is only one) is the tag value. The cuts of all rules are applied at the end.
  */
 export function extractTags(fullName: string, rules: TagRule[]): { name: string; labels: [string, string][] } {
-  let name = fullName;
+  const cut = new Uint8Array(fullName.length);
   const labels: [string, string][] = [];
   for (const rule of rules) {
     if (rule.fixedValue !== undefined) {
       labels.push([rule.name, rule.fixedValue]);
       continue;
     }
-    const m = new RegExp(rule.regex ?? "").exec(name);
+    const m = new RegExp(rule.regex ?? "").exec(fullName);
     if (!m || m[1] === undefined) continue;
-    const value = m[2] ?? m[1];
     const start = m.index + m[0].indexOf(m[1]);
-    name = name.slice(0, start) + name.slice(start + m[1].length);
-    labels.push([rule.name, value]);
+    cut.fill(1, start, start + m[1].length);
+    labels.push([rule.name, m[2] ?? m[1]]);
   }
+  let name = "";
+  for (let i = 0; i < fullName.length; i++) if (!cut[i]) name += fullName[i];
   return { name, labels };
 }
