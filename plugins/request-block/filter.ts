@@ -121,12 +121,13 @@ export class RequestBlockContext extends PluginContext<RequestBlockRoot> {
     if (!this.inspecting) return FilterDataStatusValues.Continue;
     const c = this.config!;
     if (<u32>body_buffer_length > c.maxBodyBytes) {
-      this.inspecting = false;
+      // The first max_body_bytes are still inspected: a match there blocks whatever oversize_body says.
+      if (this.checkBody(c.maxBodyBytes)) return FilterDataStatusValues.StopIterationNoBuffer;
       if (c.oversize == Oversize.Block) {
         BODY_TOO_LARGE.send();
         return FilterDataStatusValues.StopIterationNoBuffer;
       }
-      return FilterDataStatusValues.Continue; // too large to inspect: passes, as in Higress
+      return FilterDataStatusValues.Continue; // the rest passes uninspected, as in Higress
     }
     if (!end_of_stream) return FilterDataStatusValues.StopIterationAndBuffer;
     return this.checkBody(<u32>body_buffer_length) ? FilterDataStatusValues.StopIterationNoBuffer : FilterDataStatusValues.Continue;
