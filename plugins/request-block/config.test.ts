@@ -35,6 +35,7 @@ describe("refused configurations", () => {
     ["a backreference", { block_regexp_urls: ["/(a)\\1"] }, "block_regexp_urls[0]: invalid regular expression: backreferences are not supported at offset 4"],
     ["an unknown escape", { block_regexp_urls: ["/\\q"] }, "block_regexp_urls[0]: invalid regular expression: invalid escape sequence \\q at offset 1"],
     ["a repeat count over 1000", { block_regexp_urls: ["/a{1001}"] }, "block_regexp_urls[0]: invalid regular expression: repeat count larger than 1000 at offset 2"],
+    ["a pattern whose program is too large for linear-time matching", { block_regexp_urls: ["/.{500}"] }, "block_regexp_urls[0]: invalid regular expression: pattern too large: it compiles to more than 10000 instructions"],
     ["an invalid regex in a rule", { _rules_: [{ _match_route_: ["r"], block_regexp_urls: ["[z-a]"] }] }, "_rules_[0].block_regexp_urls[0]: invalid regular expression: invalid character class range z-a at offset 1"],
     ["a block_headers entry with a NUL, which could only match across name and value", { block_headers: ["ok", "x-token\u0000secret"] }, "block_headers[1]: must not contain a NUL character (header names and values cannot hold one)"],
     ["blocked_code 99", { block_urls: ["a"], blocked_code: 99 }, "blocked_code: must be between 100 and 599, not 99"],
