@@ -19,6 +19,8 @@ export interface Script {
   gapMs?: number;
   /** `end`: a complete response (default); `reset`: the socket is destroyed after the chunks. */
   ending?: "end" | "reset";
+  /** Wait this long before answering at all (to outlast a route timeout). */
+  delayMs?: number;
 }
 
 export type ScriptHandler = (req: SeenRequest) => Script;
@@ -46,6 +48,8 @@ export class ScriptedUpstream {
     const seen: SeenRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(parts).toString("utf8") };
     this.requests.push(seen);
     const script = this.handler(seen);
+    if (script.delayMs) await sleep(script.delayMs);
+    if (res.destroyed) return;
     res.writeHead(script.status ?? 200, script.headers ?? {});
     res.flushHeaders();
     for (const chunk of script.chunks ?? []) {
