@@ -56,7 +56,10 @@ export class HealthChecker {
     this.checked = [];
     const configs = new Array<AiProxyConfig>();
     if (rules.global !== null) configs.push(rules.global!);
-    for (let i = 0; i < rules.rules.length; i++) configs.push(rules.rules[i].config);
+    for (let i = 0; i < rules.rules.length; i++) {
+      const config = rules.rules[i].config;
+      if (config !== null) configs.push(config);
+    }
     let period: u32 = 0;
     const seen = new Set<string>();
     for (let c = 0; c < configs.length; c++) {

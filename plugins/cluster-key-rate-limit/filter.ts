@@ -78,7 +78,10 @@ export class ClusterRateLimitRoot extends PluginRoot<ClusterConfig> {
     const rules = this.rules!;
     const global = rules.global;
     if (global !== null) this.initRedis(global.redis!);
-    for (let i = 0; i < rules.rules.length; i++) this.initRedis(rules.rules[i].config.redis!);
+    for (let i = 0; i < rules.rules.length; i++) {
+      const config = rules.rules[i].config;
+      if (config !== null) this.initRedis(config.redis!);
+    }
     return true;
   }
 

@@ -116,7 +116,8 @@ class Pattern {
 }
 
 export class Rule<C> {
-  constructor(readonly kind: MatchKind, readonly patterns: Pattern[], readonly config: C) {}
+  /** null for a rule with `_disable_: true`: the plugin leaves matching requests alone. */
+  constructor(readonly kind: MatchKind, readonly patterns: Pattern[], readonly config: C | null) {}
 
   matches(facts: RequestFacts): bool {
     const ps = this.patterns;
@@ -223,6 +224,11 @@ export function parseRules<C>(root: Fields, merge: bool, parse: (f: Fields) => C
     }
     const patterns = new Array<Pattern>(list.length);
     for (let j = 0; j < list.length; j++) patterns[j] = new Pattern(<MatchKind>kind, list[j]);
+    if (r.bool("_disable_", false)) {
+      // Higress: the plugin leaves requests matching this rule alone, whatever the global config says.
+      out.push(new Rule<C>(<MatchKind>kind, patterns, null));
+      continue;
+    }
     const fields = merge ? new Fields(mergeOver(root.obj, r.obj), r.path, r.problems) : r;
     const config = parse(fields);
     if (config === null || r.problems.failed) return out;

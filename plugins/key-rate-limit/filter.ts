@@ -65,7 +65,10 @@ export class KeyRateLimitRoot extends PluginRoot<RateLimitConfig> {
     const rules = this.rules!;
     const global = rules.global;
     if (global !== null) createCounters(global);
-    for (let i = 0; i < rules.rules.length; i++) createCounters(rules.rules[i].config);
+    for (let i = 0; i < rules.rules.length; i++) {
+      const config = rules.rules[i].config;
+      if (config !== null) createCounters(config);
+    }
     return true;
   }
 
