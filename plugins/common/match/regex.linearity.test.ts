@@ -12,6 +12,8 @@ beforeAll(async () => {
 const KIB64 = 64 * 1024;
 /** Work allowed per input byte per program instruction. */
 const C = 3;
+/** Time limit for these tests; the Pike VM runs take seconds on a loaded shared machine. */
+const SLOW = 300_000;
 
 function pseudoRandom(length: number, alphabet: string, seed: number): string {
   let s = seed;
@@ -57,7 +59,7 @@ describe("work stays within c x input x program size on 64 KiB inputs", () => {
     }
     // Once warm the DFA pays one step per byte: a second run costs no more than the input.
     if (!explodes) expect(measure(() => h.fullMatch(id, input), full)).toBeLessThanOrEqual(n);
-  });
+  }, SLOW);
 
   it("stays linear when the DFA cache is tiny and flushes all the time", () => {
     const pattern = "(a|b)*a(a|b){12}";
@@ -70,7 +72,7 @@ describe("work stays within c x input x program size on 64 KiB inputs", () => {
     const work = h.steps(id) - before;
     expect(h.flushes(id)).toBeGreaterThan(100);
     expect(work).toBeLessThanOrEqual(C * input.length * m);
-  });
+  }, SLOW);
 
   it("grows work in proportion to the input (doubling the input at most doubles the work, +10%)", () => {
     const id = h.regex("(x+x+)+y");
@@ -82,5 +84,5 @@ describe("work stays within c x input x program size on 64 KiB inputs", () => {
     const small = work(16 * 1024);
     const large = work(32 * 1024);
     expect(large).toBeLessThanOrEqual(2.2 * small);
-  });
+  }, SLOW);
 });

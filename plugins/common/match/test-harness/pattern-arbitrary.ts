@@ -143,9 +143,16 @@ function prng(seed: number): () => number {
   };
 }
 
-/** A string the pattern probably matches (assertions are ignored, so not always). */
+/**
+ * Longest sample, in characters: JS's backtracking RegExp (the oracle) can take exponential time
+ * on nested quantifiers, which stays harmless only for short inputs.
+ */
+export const MAX_INPUT_CHARACTERS = 14;
+
+/** A string the pattern probably matches (assertions are ignored, so not always), kept short. */
 export function sampleFor(ast: Ast, seed: number, jsFlags: string): string {
   const random = prng(seed);
+  let budget = MAX_INPUT_CHARACTERS;
   const pick = <T,>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
   const matchingChars = (atom: string): string[] => {
     const re = new RegExp(`^${atom}$`, "u" + jsFlags);
@@ -155,10 +162,12 @@ export function sampleFor(ast: Ast, seed: number, jsFlags: string): string {
   const walk = (n: Ast): string => {
     switch (n.t) {
       case "lit":
+        budget--;
         return n.c;
       case "dot":
       case "perl":
       case "class":
+        budget--;
         return pick(matchingChars(render(n)));
       case "cat":
         return n.xs.map(walk).join("");
@@ -166,7 +175,8 @@ export function sampleFor(ast: Ast, seed: number, jsFlags: string): string {
         return walk(pick(n.xs));
       case "rep": {
         const max = n.max === -1 ? n.min + 3 : n.max;
-        const count = n.min + Math.floor(random() * (max - n.min + 1));
+        // Past the budget, repeat only as often as required.
+        const count = budget <= 0 ? n.min : n.min + Math.floor(random() * (max - n.min + 1));
         let out = "";
         for (let i = 0; i < count; i++) out += walk(n.x);
         return out;
@@ -177,7 +187,7 @@ export function sampleFor(ast: Ast, seed: number, jsFlags: string): string {
         return "";
     }
   };
-  return walk(ast);
+  return [...walk(ast)].slice(0, MAX_INPUT_CHARACTERS).join("");
 }
 
 export const inputArbitrary = fc.array(fc.constantFrom(...INPUT_ALPHABET), { maxLength: 10 }).map((cs) => cs.join(""));
