@@ -142,6 +142,7 @@ function chatHeaders(body: string): Headers {
 const AI_PROXY_CONFIG = { provider: { type: "openai", apiTokens: [OPENAI_TOKEN] } };
 const CHAT_BODY = chatRequestBody(4 * KIB, false);
 const STREAM_BODY = chatRequestBody(4 * KIB, true);
+const MESSAGES_BODY = messagesRequestBody(4 * KIB);
 const AI_UPSTREAM = { authorization: `Bearer ${OPENAI_TOKEN}` };
 
 /** A 4 KiB streaming chat request answered by an `events`-event SSE stream. */
@@ -151,6 +152,31 @@ export function chatStreamRequest(events: number): BenchRequest {
     body: [STREAM_BODY],
     response: { headers: SSE_RESPONSE_HEADERS, body: chatCompletionStream(events) },
   };
+}
+
+/** The same conversation as an Anthropic Messages request (what an Anthropic SDK sends to /v1/messages). */
+function messagesRequestBody(bytes: number): string {
+  const chat = JSON.parse(STREAM_BODY);
+  const base = { model: chat.model, max_tokens: 1024, stream: true, system: chat.messages[0].content, messages: [{ role: "user", content: "" }] };
+  base.messages[0].content = chat.messages[1].content.slice(0, Math.max(0, bytes - JSON.stringify(base).length));
+  return JSON.stringify(base);
+}
+
+/** Anthropic's Messages stream of exactly `events` SSE events: start, block start, deltas, block stop, message_delta, stop. */
+function claudeStream(events: number): string[] {
+  if (events < 6) throw new Error("claudeStream: a stream has at least 6 events");
+  const ev = (name: string, data: object) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+  const words = ["There", " are", " 42", " pallets", " of", " item", " 7731", " in", " aisle", " 9", ";", " none", " are", " reserved", "."];
+  const deltas = events - 5;
+  const out = [
+    ev("message_start", { type: "message_start", message: { id: "msg_bench0001", type: "message", role: "assistant", model: "claude-haiku-4-5", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 962, output_tokens: 1 } } }),
+    ev("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }),
+  ];
+  for (let i = 0; i < deltas; i++) out.push(ev("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: words[i % words.length] } }));
+  out.push(ev("content_block_stop", { type: "content_block_stop", index: 0 }));
+  out.push(ev("message_delta", { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: deltas } }));
+  out.push(ev("message_stop", { type: "message_stop" }));
+  return out;
 }
 
 function aiProxyStream(events: number, memoryCheckpoints: [number, number]): Scenario {
@@ -256,6 +282,32 @@ export const PLUGINS: Scenario[] = [
   aiProxyStream(50, [1e4, 1e5]),
   aiProxyStream(200, [1e4, 1e5]),
   aiProxyStream(800, [1e3, 1e4]),
+  {
+    name: "ai-proxy/messages-stream-200",
+    module: "ai-proxy",
+    kind: "plugin",
+    path: "Anthropic client (/v1/messages) on the OpenAI provider: 4 KiB request and 200-event stream, both translated",
+    config: AI_PROXY_CONFIG,
+    request: {
+      headers: chatHeaders(MESSAGES_BODY).map(([k, v]) => [k, k === ":path" ? "/v1/messages" : v] as [string, string]),
+      body: [MESSAGES_BODY],
+      response: { headers: SSE_RESPONSE_HEADERS, body: chatCompletionStream(200) },
+    },
+    expect: { upstreamHeaders: { ...AI_UPSTREAM, ":path": "/v1/chat/completions" } },
+    maxMemoryBytes: MIB,
+    memoryCheckpoints: [1e4, 1e5],
+  },
+  {
+    name: "ai-proxy/claude-stream-200",
+    module: "ai-proxy",
+    kind: "plugin",
+    path: "OpenAI client on the claude provider: 4 KiB request and 200-event Anthropic stream, both translated",
+    config: { provider: { type: "claude", apiTokens: [OPENAI_TOKEN] } },
+    request: { headers: chatHeaders(STREAM_BODY), body: [STREAM_BODY], response: { headers: SSE_RESPONSE_HEADERS, body: claudeStream(200) } },
+    expect: { upstreamHeaders: { "x-api-key": OPENAI_TOKEN, ":path": "/v1/messages" } },
+    maxMemoryBytes: MIB,
+    memoryCheckpoints: [1e4, 1e5],
+  },
 ];
 
 /** The host's own cost of the streaming path (what ai-proxy/stream-200 pays before doing anything). */

@@ -146,6 +146,11 @@ export class AiProxyConfig {
 
 export function parseAiProxy(f: Fields): AiProxyConfig | null {
   const c = new AiProxyConfig();
+  if (f.has("providers") && f.has("provider")) {
+    // Also a rule's `provider` laid over a global `providers`: one of the two would be ignored silently.
+    f.fail("provider", "give either `provider` or `providers` with `activeProviderId`, not both (a rule picks another provider by naming its id in activeProviderId)");
+    return null;
+  }
   if (f.has("providers")) {
     const list = f.objects("providers");
     if (list === null) return null;
