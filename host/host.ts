@@ -106,7 +106,7 @@ export class FilterChain {
       const rt = p.runtime(worker);
       return rt.vm.failed && rt.failOpen ? null : rt;
     });
-    const info = newStreamInfo({ startTimeNs: this.host.clock.nowNanos(), ...opts.info });
+    const info = newStreamInfo({ startTimeMs: this.host.clock.nowMs(), ...opts.info });
     return new HttpStream(runtimes, info, sink, this.host.bufferLimit);
   }
 }

@@ -16,11 +16,12 @@ export function httpStreamImports(vm: WasmVm): ImportTable {
     proxy_get_header_map_value(type: number, keyPtr: number, keySize: number, valuePtrPtr: number, valueSizePtr: number) {
       if (type > MAX_MAP_TYPE) return R.BadArgument;
       const ctx = activeContext(vm);
-      const key = mem().peek(keyPtr, keySize);
-      if (!key) return R.InvalidMemoryAccess;
+      const m = mem();
+      if (!m.inBounds(keyPtr, keySize)) return R.InvalidMemoryAccess;
       const map = ctx.constMap(type);
       if (!map) return ctx.unavailableMapResult;
-      const value = map.getBytes(key);
+      // The key is compared in guest memory: no Buffer per call.
+      const value = map.getRange(m.u8, keyPtr >>> 0, keySize >>> 0);
       if (value === undefined) return R.NotFound;
       return vm.copyOut(value, valuePtrPtr, valueSizePtr);
     },
@@ -28,12 +29,11 @@ export function httpStreamImports(vm: WasmVm): ImportTable {
     proxy_add_header_map_value(type: number, keyPtr: number, keySize: number, valuePtr: number, valueSize: number) {
       if (type > MAX_MAP_TYPE) return R.BadArgument;
       const ctx = activeContext(vm);
-      const key = mem().peek(keyPtr, keySize);
-      const value = mem().peek(valuePtr, valueSize);
-      if (!key || !value) return R.InvalidMemoryAccess;
+      const m = mem();
+      if (!m.inBounds(keyPtr, keySize) || !m.inBounds(valuePtr, valueSize)) return R.InvalidMemoryAccess;
       const map = ctx.mutableMap(type);
       if (!map) return R.BadArgument;
-      map.add(key, value);
+      map.addRange(m.u8, keyPtr >>> 0, keySize >>> 0, valuePtr >>> 0, valueSize >>> 0);
       return R.Ok;
     },
 
@@ -52,11 +52,11 @@ export function httpStreamImports(vm: WasmVm): ImportTable {
     proxy_remove_header_map_value(type: number, keyPtr: number, keySize: number) {
       if (type > MAX_MAP_TYPE) return R.BadArgument;
       const ctx = activeContext(vm);
-      const key = mem().peek(keyPtr, keySize);
-      if (!key) return R.InvalidMemoryAccess;
+      const m = mem();
+      if (!m.inBounds(keyPtr, keySize)) return R.InvalidMemoryAccess;
       const map = ctx.mutableMap(type);
       if (!map) return R.BadArgument;
-      map.remove(key);
+      map.removeRange(m.u8, keyPtr >>> 0, keySize >>> 0);
       return R.Ok;
     },
 

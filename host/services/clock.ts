@@ -6,6 +6,8 @@ export interface Timer { cancel(): void }
 export interface Clock {
   /** Wall-clock time in nanoseconds since the epoch (proxy_get_current_time_nanoseconds). */
   nowNanos(): bigint;
+  /** Wall-clock time in milliseconds since the epoch (cheap: no BigInt). */
+  nowMs(): number;
   /** Monotonic milliseconds, for latency measurements. */
   monotonicMs(): number;
   /** Calls `fn` every `periodMs` until cancelled. */
@@ -20,6 +22,9 @@ export class SystemClock implements Clock {
   }
   monotonicMs(): number {
     return performance.now();
+  }
+  nowMs(): number {
+    return performance.timeOrigin + performance.now();
   }
   every(periodMs: number, fn: () => void): Timer {
     const t = setInterval(fn, periodMs);
@@ -49,7 +54,7 @@ export class ManualClock implements Clock {
   monotonicMs(): number {
     return this.ms;
   }
-  get nowMs(): number {
+  nowMs(): number {
     return this.ms;
   }
   every(periodMs: number, fn: () => void): Timer {

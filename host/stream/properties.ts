@@ -34,7 +34,7 @@ function requestProperty(info: StreamInfo, field: string): Value {
     case "useragent": return h?.has("user-agent") ? str(h.get("user-agent")!) : undefined;
     case "id": return h?.has("x-request-id") ? str(h.get("x-request-id")!) : undefined;
     case "protocol": return str(info.protocol);
-    case "time": return int64(info.startTimeNs);
+    case "time": return int64(BigInt(Math.round(info.startTimeMs * 1000)) * 1000n);
     case "size": return h?.has("content-length") ? int64(Number(h.get("content-length"))) : undefined;
     case "total_size": return int64(info.requestBodyBytes + (h?.byteSize ?? 0));
     default: return undefined;

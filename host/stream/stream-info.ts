@@ -14,7 +14,8 @@ export interface StreamInfo {
   protocol: string;
   scheme: string;
   connectionId: number;
-  startTimeNs: bigint;
+  /** Start of the stream, in the host clock's wall time (ms since the epoch, fractional). */
+  startTimeMs: number;
   requestHeaders: HeaderMap | null;
   requestTrailers: HeaderMap | null;
   responseHeaders: HeaderMap | null;
@@ -40,7 +41,7 @@ export function newStreamInfo(partial: Partial<StreamInfo> = {}): StreamInfo {
     protocol: "HTTP/1.1",
     scheme: "http",
     connectionId: nextConnectionId++,
-    startTimeNs: 0n,
+    startTimeMs: 0,
     requestHeaders: null,
     requestTrailers: null,
     responseHeaders: null,

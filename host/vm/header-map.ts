@@ -85,18 +85,41 @@ export class HeaderMap {
 
   /** Index of the first entry whose key equals `key` ignoring ASCII case; -1 if none. */
   private indexOf(key: Uint8Array, from = 0): number {
-    const n = key.length;
+    return this.indexOfRange(key, 0, key.length, from);
+  }
+
+  /**
+   * Index of the first entry whose key equals src[start, start+len) ignoring ASCII case; -1 if none.
+   * Reading the key straight from guest memory spares the host a Buffer per call.
+   */
+  indexOfRange(src: Uint8Array, start: number, len: number, from = 0): number {
     outer: for (let i = from; i < this.keys.length; i++) {
       const k = this.keys[i];
-      if (k.length !== n) continue;
-      for (let j = 0; j < n; j++) {
-        let c = key[j];
+      if (k.length !== len) continue;
+      for (let j = 0; j < len; j++) {
+        let c = src[start + j];
         if (c >= 0x41 && c <= 0x5a) c |= 0x20;
         if (k[j] !== c) continue outer;
       }
       return i;
     }
     return -1;
+  }
+
+  /** The first value of the key at src[start, start+len), or undefined. */
+  getRange(src: Uint8Array, start: number, len: number): Buffer | undefined {
+    const i = this.indexOfRange(src, start, len);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  /** Removes every entry of the key at src[start, start+len). */
+  removeRange(src: Uint8Array, start: number, len: number): void {
+    for (let i = this.indexOfRange(src, start, len); i >= 0; i = this.indexOfRange(src, start, len, i)) {
+      if (this.keys[i][0] === COLON) this.pseudoCount--;
+      this.keys.splice(i, 1);
+      this.values.splice(i, 1);
+      this.encoded = null;
+    }
   }
 
   /** The :status pseudo-header as a number (0 if absent or not digits), without building strings. */
@@ -131,6 +154,31 @@ export class HeaderMap {
 
   has(name: string): boolean {
     return this.indexOf(Buffer.from(name)) >= 0;
+  }
+
+  /** Adds a header read straight from guest memory: one copy each for the key (lowercased) and value. */
+  addRange(src: Uint8Array, keyStart: number, keyLen: number, valueStart: number, valueLen: number): void {
+    const k = Buffer.allocUnsafe(keyLen);
+    for (let i = 0; i < keyLen; i++) {
+      const c = src[keyStart + i];
+      k[i] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+    }
+    const v = Buffer.allocUnsafe(valueLen);
+    if (valueLen > 32) v.set(src.subarray(valueStart, valueStart + valueLen));
+    else for (let i = 0; i < valueLen; i++) v[i] = src[valueStart + i];
+    this.insert(k, v);
+  }
+
+  private insert(k: Buffer, v: Buffer): void {
+    if (k[0] === COLON) {
+      this.keys.splice(this.pseudoCount, 0, k);
+      this.values.splice(this.pseudoCount, 0, v);
+      this.pseudoCount++;
+    } else {
+      this.keys.push(k);
+      this.values.push(v);
+    }
+    this.encoded = null;
   }
 
   add(key: Uint8Array, value: Uint8Array): void {

@@ -67,7 +67,14 @@ export abstract class PluginRoot<C> extends RootContext {
 /** A per-request context bound to its plugin root. */
 export class PluginContext<R> extends Context {
   readonly plugin: R;
-  readonly facts: RequestFacts = new RequestFacts();
+  private facts_: RequestFacts | null = null;
+
+  /** What rule matching reads about this request (allocated only when a plugin has rules). */
+  get facts(): RequestFacts {
+    let f = this.facts_;
+    if (f === null) this.facts_ = f = new RequestFacts();
+    return f;
+  }
 
   constructor(context_id: u32, root: RootContext) {
     super(context_id, root);

@@ -165,7 +165,10 @@ function accepts(config: KeyAuthConfig, index: i32, key: KeyName, fromQuery: boo
   const consumer = config.consumers[index];
   if (fromQuery ? !consumer.inQuery || (headerSet && consumer.inHeader) : !consumer.inHeader) return false;
   const names = consumer.keys !== null ? consumer.keys! : config.keys;
-  for (let i = 0; i < names.length; i++) if (names[i].name == key.name) return true;
+  for (let i = 0; i < names.length; i++) {
+    const name = unchecked(names[i]);
+    if (name === key || name.name == key.name) return true; // the same object in the common case
+  }
   return false;
 }
 

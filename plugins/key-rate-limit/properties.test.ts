@@ -47,7 +47,7 @@ describe("key-rate-limit properties", () => {
             let expected = 200;
             if (op.key !== null) {
               const { limit, windowMs } = limits[op.key] ?? { limit: 1, windowMs: 60_000 };
-              const slot = `${op.key}@${Math.floor(clock.nowMs / windowMs)}`;
+              const slot = `${op.key}@${Math.floor(clock.nowMs() / windowMs)}`;
               const n = seen.get(slot) ?? 0;
               if (n < limit) seen.set(slot, n + 1);
               else expected = 429;
