@@ -255,7 +255,7 @@ const SSE_PIECES = [
 const sseBody = fc.array(fc.constantFrom(...SSE_PIECES), { maxLength: 40 }).map((p) => Buffer.from(p.join("")));
 const upstreamBody = fc.oneof(sseBody, jsonish.map((v) => Buffer.from(JSON.stringify(v))), fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)), withInvalid(sseBody));
 
-const cutInto = (b: Buffer) => (b.length < 2 ? fc.constant([b]) : fc.uniqueArray(fc.integer({ min: 1, max: b.length - 1 }), { maxLength: 5 })
+const cutInto = (b: Buffer): fc.Arbitrary<Buffer[]> => (b.length < 2 ? fc.constant([b]) : fc.uniqueArray(fc.integer({ min: 1, max: b.length - 1 }), { maxLength: 5 })
   .map((offs) => {
     const sorted = [...offs].sort((x, y) => x - y);
     return [0, ...sorted].map((from, i) => b.subarray(from, sorted[i] ?? b.length));

@@ -188,7 +188,7 @@ const cutsOf = (b: Buffer) => (b.length < 2 ? fc.constant([] as number[]) : fc.u
 describe("SseParser (sse.ts) against the reference parser", () => {
   beforeAll(async () => {
     const bytes = await compileTestModule("plugins/ai-proxy/test/support/sse-harness.ts", "ai-proxy-sse-harness");
-    const { instance } = await WebAssembly.instantiate(bytes, {});
+    const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {});
     h = instance.exports as unknown as Harness;
     h._initialize?.();
   }, 120_000);
