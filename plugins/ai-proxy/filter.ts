@@ -24,7 +24,7 @@ import { Attributes, Metrics } from "./metrics";
 import { chatPath, chatRequest, ProviderRequest } from "./provider-call";
 import { ResponseTranslator } from "./providers/provider";
 import { Attempts } from "./retry";
-import { SseEvent, SseParser, SseWriter } from "./sse";
+import { ScanResult, SseEvent, SseParser, SseWriter } from "./sse";
 import { TokenPool, TokenPools } from "./tokens";
 import { ClientTranslator, toOpenAiRequest } from "./translate/anthropic-client";
 import { scanRequest, spliceRequest, topLevelValue } from "./translate/openai-splice";
@@ -108,6 +108,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   private isSse: bool = false;
   private reshapeError: bool = false;
   private sse: SseParser | null = null;
+  private readonly scanned: ScanResult = new ScanResult();
   private translator: ResponseTranslator | null = null;
   private clientTranslator: ClientTranslator | null = null;
   private sawDone: bool = false;
@@ -448,12 +449,17 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
 
   /** What the client gets for one chunk of an SSE response; null: the chunk as it is. */
   private streamBytes(chunk: ArrayBuffer, end: bool): ArrayBuffer | null {
-    const events = this.sse!.feed(chunk);
     const translator = this.translator;
     const client = this.clientTranslator;
     if (translator === null && client === null) {
-      // OpenAI in, OpenAI out: the bytes pass unchanged; events are only read for usage and the end.
-      for (let i = 0; i < events.length; i++) this.observe(events[i]);
+      // OpenAI in, OpenAI out: the bytes pass unchanged; only the end marker and usage are read.
+      const found = this.scanned;
+      this.sse!.scan(chunk, found);
+      if (found.done) this.sawDone = true;
+      for (let i = 0; i < found.usageData.length; i++) {
+        const doc = parseJson(found.usageData[i]);
+        if (doc !== null) readOpenAiUsage(doc, this.usage);
+      }
       if (!end || this.sawDone) return null;
       this.streamBroken = true;
       const tail = errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete");
@@ -463,6 +469,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       return joined.buffer;
     }
     // Translation: the chunk is replaced by the translated events it completed.
+    const events = this.sse!.feed(chunk);
     let openAiEvents = events;
     if (translator !== null) {
       const w = new SseWriter();

@@ -12,10 +12,12 @@ export class SseEvent {
   raw: ArrayBuffer = new ArrayBuffer(0);
 
   dataEquals(s: string): bool {
-    const n = String.UTF8.byteLength(s);
-    if (this.data.byteLength != n) return false;
-    const b = String.UTF8.encode(s);
-    return memory.compare(changetype<usize>(b), changetype<usize>(this.data), n) == 0;
+    // ASCII markers ("[DONE]") compared without encoding the string.
+    const n = this.data.byteLength;
+    if (n != s.length) return false;
+    const p = changetype<usize>(this.data);
+    for (let i = 0; i < n; i++) if (<i32>load<u8>(p + i) != s.charCodeAt(i)) return false;
+    return true;
   }
 
   dataString(): string {
@@ -23,23 +25,52 @@ export class SseEvent {
   }
 }
 
+/** What a pass-through scan of a chunk found (see SseParser.scan). */
+export class ScanResult {
+  /** A `data: [DONE]` event was among the complete events. */
+  done: bool = false;
+  /** The data of the events that mention `"usage"` (usually none; one at the end of a stream). */
+  usageData: ArrayBuffer[] = [];
+
+  reset(): void {
+    this.done = false;
+    if (this.usageData.length) this.usageData = [];
+  }
+}
+
+const DONE_BYTES = String.UTF8.encode("[DONE]");
+const USAGE_BYTES = String.UTF8.encode('"usage"');
+
+function contains(ptr: usize, len: i32, needle: ArrayBuffer): bool {
+  const n = needle.byteLength;
+  const q = changetype<usize>(needle);
+  const first = load<u8>(q);
+  for (let i = 0; i + n <= len; i++) {
+    if (load<u8>(ptr + i) == first && memory.compare(ptr + i, q, n) == 0) return true;
+  }
+  return false;
+}
+
 export class SseParser {
   private pending: ArrayBuffer = new ArrayBuffer(0);
+  /** Event boundaries found by the last split: start, end (past the blank line) pairs. */
+  private bounds: StaticArray<i32> = new StaticArray<i32>(64);
+  private boundCount: i32 = 0;
 
   /** Bytes held back because their event is not complete yet. */
   get pendingBytes(): i32 {
     return this.pending.byteLength;
   }
 
-  /** Feeds a chunk; returns the events it completed, in order. */
-  feed(chunk: ArrayBuffer): SseEvent[] {
+  /** Joins the held-back bytes with the chunk and records where its complete events are. */
+  private split(chunk: ArrayBuffer): ArrayBuffer {
     let buf = chunk;
     if (this.pending.byteLength) {
       buf = new ArrayBuffer(this.pending.byteLength + chunk.byteLength);
       memory.copy(changetype<usize>(buf), changetype<usize>(this.pending), this.pending.byteLength);
       memory.copy(changetype<usize>(buf) + this.pending.byteLength, changetype<usize>(chunk), chunk.byteLength);
     }
-    const events = new Array<SseEvent>();
+    this.boundCount = 0;
     const p = changetype<usize>(buf);
     const n = buf.byteLength;
     let eventStart = 0;
@@ -57,26 +88,70 @@ export class SseParser {
       i += c == 0x0d && load<u8>(p + i + 1) == 0x0a ? 2 : 1;
       if (lineEnd == lineStart) {
         // Blank line: the event ends here.
-        if (lineStart > eventStart) {
-          const ev = parseEvent(p + eventStart, lineStart - eventStart);
-          ev.raw = buf.slice(eventStart, i);
-          events.push(ev);
-        }
+        if (lineStart > eventStart) this.addBound(eventStart, i);
         eventStart = i;
       }
       lineStart = i;
     }
-    this.pending = eventStart < n ? buf.slice(eventStart, n) : new ArrayBuffer(0);
+    this.pending = eventStart == n ? EMPTY : eventStart == 0 && buf === chunk ? chunk : buf.slice(eventStart, n);
+    return buf;
+  }
+
+  private addBound(start: i32, end: i32): void {
+    if ((this.boundCount + 1) * 2 > this.bounds.length) {
+      const grown = new StaticArray<i32>(this.bounds.length * 2);
+      memory.copy(changetype<usize>(grown), changetype<usize>(this.bounds), this.boundCount * 8);
+      this.bounds = grown;
+    }
+    unchecked((this.bounds[this.boundCount * 2] = start));
+    unchecked((this.bounds[this.boundCount * 2 + 1] = end));
+    this.boundCount++;
+  }
+
+  /** Feeds a chunk; returns the events it completed, in order. */
+  feed(chunk: ArrayBuffer): SseEvent[] {
+    const buf = this.split(chunk);
+    const p = changetype<usize>(buf);
+    const events = new Array<SseEvent>(this.boundCount);
+    for (let k = 0; k < this.boundCount; k++) {
+      const start = unchecked(this.bounds[k * 2]);
+      const end = unchecked(this.bounds[k * 2 + 1]);
+      const ev = parseEvent(p + start, end - start);
+      ev.raw = buf.slice(start, end);
+      events[k] = ev;
+    }
     return events;
+  }
+
+  /**
+   * Pass-through mode: the events are not needed, only whether the stream ended (`[DONE]`) and the
+   * usage it reported. Events are materialised only when their bytes mention either.
+   */
+  scan(chunk: ArrayBuffer, out: ScanResult): void {
+    out.reset();
+    const buf = this.split(chunk);
+    const p = changetype<usize>(buf);
+    for (let k = 0; k < this.boundCount; k++) {
+      const start = unchecked(this.bounds[k * 2]);
+      const len = unchecked(this.bounds[k * 2 + 1]) - start;
+      const usage = contains(p + start, len, USAGE_BYTES);
+      if (!usage && !contains(p + start, len, DONE_BYTES)) continue;
+      const ev = parseEvent(p + start, len);
+      if (ev.dataEquals(DONE)) out.done = true;
+      else if (usage) out.usageData.push(ev.data);
+    }
   }
 
   /** What is left unparsed at the end of the stream (an event without its closing blank line). */
   takeRemainder(): ArrayBuffer {
     const r = this.pending;
-    this.pending = new ArrayBuffer(0);
+    this.pending = EMPTY;
     return r;
   }
 }
+
+const EMPTY = new ArrayBuffer(0);
+const DONE = "[DONE]";
 
 /** Parses the lines of one event (`len` bytes, each line ended by CR, LF or CRLF). */
 function parseEvent(ptr: usize, len: i32): SseEvent {
