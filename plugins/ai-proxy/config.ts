@@ -43,6 +43,9 @@ export class ProviderConfig {
   subPath: string = "";
   provider: Provider;
 
+  /** The token pool serving this provider (set on first use by TokenPools; typed loosely to avoid an import cycle). */
+  pool: Object | null = null;
+
   constructor(provider: Provider) {
     this.provider = provider;
   }

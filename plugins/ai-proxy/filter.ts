@@ -28,7 +28,7 @@ import { ScanResult, SseEvent, SseParser, SseWriter } from "./sse";
 import { TokenPool, TokenPools } from "./tokens";
 import { ClientTranslator, toOpenAiRequest } from "./translate/anthropic-client";
 import { scanRequest, spliceRequest, topLevelValue } from "./translate/openai-splice";
-import { mentionsUsage, parseJson, readOpenAiUsage, readUsageObject, Usage } from "./usage";
+import { mentionsUsage, parseJson, readOpenAiUsage, readUsageBytes, readUsageObject, Usage } from "./usage";
 
 const H_PATH = String.UTF8.encode(":path");
 const H_AUTHORITY = String.UTF8.encode(":authority");
@@ -429,10 +429,12 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       openAi = translator.body(body, this.status);
       copyUsage(translator.usage, this.usage);
     } else if (this.status < 300 && checkJson(changetype<usize>(body), body.byteLength).length == 0) {
-      // Only the usage member is parsed, not the whole answer.
+      // Only the usage member is read, not the whole answer.
       const usage = topLevelValue(body, "usage");
-      const doc: JSON.Value | null = usage === null ? null : parseJson(usage);
-      if (doc !== null && doc.isObj) readUsageObject(<JSON.Obj>doc, this.usage);
+      if (usage !== null && !readUsageBytes(usage, this.usage)) {
+        const doc = parseJson(usage);
+        if (doc !== null && doc.isObj) readUsageObject(<JSON.Obj>doc, this.usage);
+      }
     }
     const client = this.clientTranslator;
     if (client !== null) return client.body(openAi, this.status);
@@ -457,8 +459,12 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       this.sse!.scan(chunk, found);
       if (found.done) this.sawDone = true;
       for (let i = 0; i < found.usageData.length; i++) {
-        const doc = parseJson(found.usageData[i]);
-        if (doc !== null) readOpenAiUsage(doc, this.usage);
+        const data = found.usageData[i];
+        if (checkJson(changetype<usize>(data), data.byteLength).length) continue;
+        const usage = topLevelValue(data, "usage");
+        if (usage === null || usage.byteLength < 2 || readUsageBytes(usage, this.usage)) continue;
+        const doc = parseJson(usage);
+        if (doc !== null && doc.isObj) readUsageObject(<JSON.Obj>doc, this.usage);
       }
       if (!end || this.sawDone) return null;
       this.streamBroken = true;

@@ -178,8 +178,13 @@ export class TokenPools {
   private pools: Map<string, TokenPool> = new Map();
 
   of(pc: ProviderConfig): TokenPool {
+    // Cached on the config: this runs several times per request.
+    const cached = pc.pool;
+    if (cached !== null) return changetype<TokenPool>(cached);
     const key = pc.stateKey;
     if (!this.pools.has(key)) this.pools.set(key, new TokenPool(pc));
-    return this.pools.get(key);
+    const pool = this.pools.get(key);
+    pc.pool = pool;
+    return pool;
   }
 }

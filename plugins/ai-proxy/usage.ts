@@ -3,6 +3,7 @@
 // Anthropic's split report (input tokens in `message_start`, output tokens in `message_delta`).
 import { checkJson } from "../common/json-check";
 import { JSON, parseValid } from "../common/json-writer";
+import { topLevelValue } from "./translate/openai-splice";
 
 export class Usage {
   input: i64 = -1;
@@ -61,4 +62,37 @@ export function readOpenAiUsage(doc: JSON.Value, u: Usage): void {
   if (!doc.isObj) return;
   const usage = (<JSON.Obj>doc).getObj("usage");
   if (usage !== null) readUsageObject(usage, u);
+}
+
+/** A non-negative integer written as plain digits, or -1. */
+function digitsValue(b: ArrayBuffer): i64 {
+  const p = changetype<usize>(b);
+  const n = b.byteLength;
+  if (n == 0 || n > 18) return -1;
+  let v: i64 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = <i32>load<u8>(p + i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function firstCount(usage: ArrayBuffer, a: string, b: string): i64 {
+  let v = topLevelValue(usage, a);
+  if (v === null) v = topLevelValue(usage, b);
+  return v === null ? -2 : digitsValue(v);
+}
+
+/**
+ * Reads a `usage` object's token counts without the JSON library (the object must be known valid).
+ * False when a count is not a plain integer; the caller then parses it.
+ */
+export function readUsageBytes(usage: ArrayBuffer, u: Usage): bool {
+  const input = firstCount(usage, "prompt_tokens", "input_tokens");
+  const output = firstCount(usage, "completion_tokens", "output_tokens");
+  if (input == -1 || output == -1) return false;
+  if (input >= 0) u.input = input;
+  if (output >= 0) u.output = output;
+  return true;
 }
