@@ -17,8 +17,11 @@ build: install
 test: build
 	npx vitest run
 
+# Per-request cost against the measured floors (bench/README.md), then gateway throughput and p99 with
+# the full chain against no filters (gateway/README.md; needs wrk).
 bench: build
 	npx tsx bench/run.ts
+	node --import tsx gateway/bench/run.ts --concurrency $(WORKERS)
 
 clean:
 	rm -rf build bench/results
