@@ -2,6 +2,7 @@
 import { LogLevel, MetricType, WasmResult } from "./constants.ts";
 import { levelName } from "../services/logger.ts";
 import { recordSample } from "../services/metrics.ts";
+import { PropertyPaths } from "./property-paths.ts";
 import type { WasmVm } from "../vm/vm.ts";
 import { activeContext, type ImportTable } from "./util.ts";
 
@@ -14,6 +15,7 @@ export function stateImports(vm: WasmVm): ImportTable {
   const s = vm.services;
   const mem = () => vm.mem;
   const metrics = new Map<number, ReturnType<typeof s.metrics.define>>();
+  const paths = new PropertyPaths();
   let nextMetric = 1;
 
   const log = (level: number, message: string) => {
@@ -45,13 +47,12 @@ export function stateImports(vm: WasmVm): ImportTable {
 
     proxy_get_property(pathPtr: number, pathSize: number, valuePtrPtr: number, valueSizePtr: number) {
       const ctx = activeContext(vm);
-      const path = mem().peek(pathPtr, pathSize);
-      if (!path) return R.InvalidMemoryAccess;
+      const m = mem();
+      if (!m.inBounds(pathPtr, pathSize)) return R.InvalidMemoryAccess;
       // Paths are NUL-separated segments ("request\0path"), not dotted.
-      const parts = path.toString("utf8").split("\0");
-      if (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
-      const value = ctx.property(parts);
+      const value = ctx.property(paths.lookup(m.u8, pathPtr >>> 0, pathSize >>> 0));
       if (typeof value === "number") return value;
+      if (typeof value === "string") return vm.copyOutString(value, valuePtrPtr, valueSizePtr);
       return vm.copyOut(value, valuePtrPtr, valueSizePtr);
     },
 

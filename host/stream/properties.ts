@@ -7,7 +7,6 @@ import type { HeaderMap } from "../vm/header-map.ts";
 import { encodePairs } from "../vm/pairs.ts";
 import type { StreamInfo } from "./stream-info.ts";
 
-const str = (s: string) => Buffer.from(s);
 function int64(n: number | bigint): Buffer {
   const b = Buffer.alloc(8);
   b.writeBigInt64LE(BigInt(n));
@@ -16,24 +15,41 @@ function int64(n: number | bigint): Buffer {
 const bool = (v: boolean) => Buffer.from([v ? 1 : 0]);
 const map = (h: HeaderMap | null) => (h ? h.encode() : encodePairs([]));
 
-type Value = Buffer | undefined;
+/** Bytes, or a string standing for its UTF-8 bytes (written into the module without a Buffer). */
+type Value = Uint8Array | string | undefined;
+
+// Header values go out as the bytes the map holds (Envoy copies them; no decoding round trip).
+const PATH = Buffer.from(":path");
+const AUTHORITY = Buffer.from(":authority");
+const SCHEME = Buffer.from(":scheme");
+const METHOD = Buffer.from(":method");
+const REFERER = Buffer.from("referer");
+const USER_AGENT = Buffer.from("user-agent");
+const REQUEST_ID = Buffer.from("x-request-id");
+const QUESTION_MARK = 0x3f;
 
 function requestProperty(info: StreamInfo, field: string): Value {
   const h = info.requestHeaders;
-  const path = h?.get(":path") ?? "";
-  const q = path.indexOf("?");
   switch (field) {
-    case "path": return h ? str(path) : undefined;
-    case "url_path": return h ? str(q < 0 ? path : path.slice(0, q)) : undefined;
-    case "query": return h ? str(q < 0 ? "" : path.slice(q + 1)) : undefined;
-    case "host": return h?.has(":authority") ? str(h.get(":authority")!) : undefined;
-    case "scheme": return str(h?.get(":scheme") ?? info.scheme);
-    case "method": return h?.has(":method") ? str(h.get(":method")!) : undefined;
+    case "path":
+    case "url_path":
+    case "query": {
+      if (!h) return undefined;
+      const path = h.getBytes(PATH);
+      if (!path) return "";
+      if (field === "path") return path;
+      const q = path.indexOf(QUESTION_MARK);
+      if (field === "url_path") return q < 0 ? path : path.subarray(0, q);
+      return q < 0 ? "" : path.subarray(q + 1);
+    }
+    case "host": return h?.getBytes(AUTHORITY);
+    case "scheme": return h?.getBytes(SCHEME) ?? info.scheme;
+    case "method": return h?.getBytes(METHOD);
     case "headers": return map(h);
-    case "referer": return h?.has("referer") ? str(h.get("referer")!) : undefined;
-    case "useragent": return h?.has("user-agent") ? str(h.get("user-agent")!) : undefined;
-    case "id": return h?.has("x-request-id") ? str(h.get("x-request-id")!) : undefined;
-    case "protocol": return str(info.protocol);
+    case "referer": return h?.getBytes(REFERER);
+    case "useragent": return h?.getBytes(USER_AGENT);
+    case "id": return h?.getBytes(REQUEST_ID);
+    case "protocol": return info.protocol;
     case "time": return int64(BigInt(Math.round(info.startTimeMs * 1000)) * 1000n);
     case "size": return h?.has("content-length") ? int64(Number(h.get("content-length"))) : undefined;
     case "total_size": return int64(info.requestBodyBytes + (h?.byteSize ?? 0));
@@ -44,7 +60,7 @@ function requestProperty(info: StreamInfo, field: string): Value {
 function responseProperty(info: StreamInfo, field: string): Value {
   switch (field) {
     case "code": return info.responseCode === null ? undefined : int64(info.responseCode);
-    case "code_details": return info.responseCodeDetails === null ? undefined : str(info.responseCodeDetails);
+    case "code_details": return info.responseCodeDetails ?? undefined;
     case "flags": return int64(0);
     case "headers": return map(info.responseHeaders);
     case "trailers": return map(info.responseTrailers);
@@ -56,35 +72,30 @@ function responseProperty(info: StreamInfo, field: string): Value {
 
 function addressProperty(a: { address: string; port: number } | null, field: string): Value {
   if (!a) return undefined;
-  if (field === "address") return str(`${a.address}:${a.port}`);
+  if (field === "address") return `${a.address}:${a.port}`;
   if (field === "port") return int64(a.port);
   return undefined;
 }
 
 /** Resolves a NUL-split property path against a stream; a number is a WasmResult error. */
-export function streamProperty(info: StreamInfo, path: string[]): Buffer | number {
-  const [head, field, ...rest] = path;
+export function streamProperty(info: StreamInfo, path: readonly string[]): Uint8Array | string | number {
+  const head = path[0];
   let value: Value;
-  if (rest.length > 0) {
+  if (path.length > 2) {
     // Only header maps go deeper: request.headers.<name>
-    if (head === "request" && field === "headers" && rest.length === 1) {
-      const v = info.requestHeaders?.get(rest[0]);
-      value = v === undefined ? undefined : str(v);
-    } else if (head === "response" && field === "headers" && rest.length === 1) {
-      const v = info.responseHeaders?.get(rest[0]);
-      value = v === undefined ? undefined : str(v);
+    if (path.length === 3 && path[1] === "headers") {
+      if (head === "request") value = info.requestHeaders?.getBytes(Buffer.from(path[2]));
+      else if (head === "response") value = info.responseHeaders?.getBytes(Buffer.from(path[2]));
     }
-  } else if (field === undefined) {
+  } else if (path.length === 1) {
     switch (head) {
-      case "route_name": value = str(info.routeName); break;
-      case "cluster_name": value = info.clusterName ? str(info.clusterName) : undefined; break;
+      case "route_name": value = info.routeName; break;
+      case "cluster_name": value = info.clusterName || undefined; break;
       case "connection_id": value = int64(info.connectionId); break;
-      default: {
-        const state = info.filterState.get(head);
-        value = state;
-      }
+      default: value = info.filterState.get(head);
     }
   } else {
+    const field = path[1];
     switch (head) {
       case "request": value = requestProperty(info, field); break;
       case "response": value = responseProperty(info, field); break;
@@ -96,9 +107,9 @@ export function streamProperty(info: StreamInfo, path: string[]): Buffer | numbe
         else if (field === "mtls") value = bool(false);
         break;
       case "xds":
-        if (field === "route_name") value = str(info.routeName);
-        else if (field === "cluster_name") value = info.clusterName ? str(info.clusterName) : undefined;
-        else if (field === "virtual_host_name") value = str(info.virtualHostName);
+        if (field === "route_name") value = info.routeName;
+        else if (field === "cluster_name") value = info.clusterName || undefined;
+        else if (field === "virtual_host_name") value = info.virtualHostName;
         break;
       default:
         value = info.filterState.get(path.join("."));

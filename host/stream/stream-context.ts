@@ -4,7 +4,7 @@
 // it can take (continue, close, local reply), which Envoy defers until the callback has returned.
 import { BufferType, MapType, StreamType, WasmResult } from "../abi/constants.ts";
 import { BodyBuffer } from "../vm/body-buffer.ts";
-import { HostContext, pluginProperty, type RootContext } from "../vm/context.ts";
+import { HostContext, pluginProperty, type PropertyValue, type RootContext } from "../vm/context.ts";
 import type { HeaderMap } from "../vm/header-map.ts";
 import type { BytePair } from "../vm/pairs.ts";
 import type { WasmVm } from "../vm/vm.ts";
@@ -72,7 +72,7 @@ export class StreamContext extends HostContext {
     return this.rootCtx.rootBuffer(type);
   }
 
-  property(path: string[]): Buffer | number {
+  property(path: readonly string[]): PropertyValue {
     const own = pluginProperty(this.rootCtx.plugin, path);
     if (typeof own !== "number") return own;
     return streamProperty(this.stream.info, path);

@@ -9,6 +9,12 @@ import type { HeaderMap } from "./header-map.ts";
 import type { WasmVm } from "./vm.ts";
 
 /** What a plugin instance is, as properties and configuration buffers expose it. */
+/**
+ * A property as Envoy serializes it: bytes, or a string standing for its UTF-8 bytes (copied into the
+ * module without an intermediate Buffer), or a WasmResult error code.
+ */
+export type PropertyValue = Uint8Array | string | number;
+
 export interface PluginIdentity {
   name: string;
   rootId: string;
@@ -43,7 +49,7 @@ export abstract class HostContext {
   }
 
   /** A property value serialized as Envoy serializes it, or a WasmResult error code. */
-  abstract property(path: string[]): Buffer | number;
+  abstract property(path: readonly string[]): PropertyValue;
 
   setProperty(_path: string, _value: Buffer): number {
     return WasmResult.NotFound;
@@ -125,22 +131,22 @@ export class RootContext extends HostContext {
     }
   }
 
-  property(path: string[]): Buffer | number {
+  property(path: readonly string[]): PropertyValue {
     return pluginProperty(this.plugin, path);
   }
 }
 
 /** Properties that describe the plugin rather than a stream (readable from every context). */
-export function pluginProperty(plugin: PluginIdentity, path: string[]): Buffer | number {
-  const [head, ...rest] = path;
-  if (rest.length === 0) {
-    if (head === "plugin_name") return Buffer.from(plugin.name);
-    if (head === "plugin_root_id") return Buffer.from(plugin.rootId);
-    if (head === "plugin_vm_id") return Buffer.from(plugin.vmId);
+export function pluginProperty(plugin: PluginIdentity, path: readonly string[]): PropertyValue {
+  const head = path[0];
+  if (path.length === 1) {
+    if (head === "plugin_name") return plugin.name;
+    if (head === "plugin_root_id") return plugin.rootId;
+    if (head === "plugin_vm_id") return plugin.vmId;
   }
-  if (head === "node" && rest.length === 1) {
-    if (rest[0] === "id") return Buffer.from(plugin.node.id);
-    if (rest[0] === "cluster") return Buffer.from(plugin.node.cluster);
+  if (head === "node" && path.length === 2) {
+    if (path[1] === "id") return plugin.node.id;
+    if (path[1] === "cluster") return plugin.node.cluster;
   }
   return WasmResult.NotFound;
 }

@@ -215,12 +215,40 @@ export class WasmVm {
    * the module's out-parameters. An empty value is (0, 0) without an allocation.
    */
   copyOut(bytes: Uint8Array, ptrPtr: number, sizePtr: number): number {
+    const n = bytes.length;
     let ptr = 0;
-    if (bytes.length > 0) {
-      ptr = this.allocate(bytes.length);
-      if (ptr === 0 || !this.mem.write(ptr, bytes)) return WasmResult.InvalidMemoryAccess;
+    if (n > 0) {
+      ptr = this.malloc(n) >>> 0;
+      // Read the view after malloc: it may have grown (and so replaced) the memory.
+      const m = this.mem;
+      if (ptr === 0 || !m.inBounds(ptr, n)) return WasmResult.InvalidMemoryAccess;
+      const u8 = m.u8;
+      // Short values by hand: a native copy costs more than the loop.
+      if (n > 32) u8.set(bytes, ptr);
+      else for (let i = 0; i < n; i++) u8[ptr + i] = bytes[i];
     }
-    if (!this.mem.writeU32(ptrPtr, ptr) || !this.mem.writeU32(sizePtr, bytes.length)) return WasmResult.InvalidMemoryAccess;
+    return this.writePointerSize(ptrPtr, sizePtr, ptr, n);
+  }
+
+  /** copyOut of a string's UTF-8 bytes; ASCII (nearly every property value) is written without a Buffer. */
+  copyOutString(s: string, ptrPtr: number, sizePtr: number): number {
+    const n = s.length;
+    for (let i = 0; i < n; i++) if (s.charCodeAt(i) >= 0x80) return this.copyOut(Buffer.from(s), ptrPtr, sizePtr);
+    let ptr = 0;
+    if (n > 0) {
+      ptr = this.malloc(n) >>> 0;
+      const m = this.mem;
+      if (ptr === 0 || !m.inBounds(ptr, n)) return WasmResult.InvalidMemoryAccess;
+      const u8 = m.u8;
+      if (n > 32) u8.write(s, ptr, n, "latin1");
+      else for (let i = 0; i < n; i++) u8[ptr + i] = s.charCodeAt(i);
+    }
+    return this.writePointerSize(ptrPtr, sizePtr, ptr, n);
+  }
+
+  private writePointerSize(ptrPtr: number, sizePtr: number, ptr: number, size: number): number {
+    const m = this.mem;
+    if (!m.writeU32(ptrPtr, ptr) || !m.writeU32(sizePtr, size)) return WasmResult.InvalidMemoryAccess;
     return WasmResult.Ok;
   }
 
