@@ -47,8 +47,9 @@ describe("envoy/envoy.yaml on the local gateway: the walkthrough", () => {
 
   it("logs each request with its consumer, and the model and tokens of the API calls", () => {
     expect(accessLog.records.map((r) => r.status)).toEqual(WALKTHROUGH.map((s) => s.expect));
-    const api = accessLog.records.filter((r) => r.path === "/v1/chat/completions");
-    expect(api).toHaveLength(2);
+    // The AI calls: the seed's GET /?text=Say,hello (promptParam) and the two chat POSTs.
+    const api = accessLog.records.filter((r) => r.usage.model);
+    expect(api).toHaveLength(3);
     for (const r of api) {
       expect(r).toMatchObject({ consumer: "consumer1", route: "ai-route", cluster: "openai", usage: { model: "gpt-4o-mini" } });
       expect(r.usage.totalTokens).toBeGreaterThan(0);
@@ -59,7 +60,8 @@ describe("envoy/envoy.yaml on the local gateway: the walkthrough", () => {
     const text = await runCurl(`curl -s ${gateway.adminUrl()}/stats/prometheus`);
     expect(text).toContain(`envoy_http_downstream_rq_total{envoy_http_conn_manager_prefix="ingress_http"} ${WALKTHROUGH.length}`);
     // ai-proxy's GenAI metrics, labelled by envoy.yaml's stats_tags, agree with the access log's count.
-    const api = accessLog.records.filter((r) => r.path === "/v1/chat/completions");
+    // Every answered AI call counts: the chat POSTs and the seed's GET /?text=... (promptParam).
+    const api = accessLog.records.filter((r) => r.usage.model);
     const labels = 'gen_ai_operation_name="chat",gen_ai_system="openai",gen_ai_request_model="gpt-4o-mini",consumer="consumer1"';
     const sum = (k: "promptTokens" | "completionTokens") => api.reduce((n, r) => n + (r.usage[k] ?? 0), 0);
     expect(text).toContain(`gen_ai_client_token_usage{${labels},gen_ai_token_type="input"} ${sum("promptTokens")}`);
