@@ -380,7 +380,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     // An error that is not JSON (Envoy's own 503/504 text) is put in the client's format too.
     if (res.status >= 400 && (contentType === null || !contentType.includes("json"))) this.reshapeError = true;
     let body = res.body;
-    const out = this.isSse ? this.streamBytes(body, true) : this.wholeBody(body);
+    const out = this.isSse ? this.streamBytes(body, true) : this.clientBody(body);
     if (out !== null) body = out;
     const headers = res.replayableHeaders();
     const json = !this.isSse && (translating || this.reshapeError);
@@ -411,9 +411,22 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (this.isSse) return this.streamChunk(size, end_of_stream);
     if (!end_of_stream) return FilterDataStatusValues.StopIterationAndBuffer;
     const body = getBufferBytes(BufferType.ResponseBody, 0, size);
-    const out = this.wholeBody(body);
+    const out = this.clientBody(body);
     if (out !== null) setBufferBytes(BufferType.ResponseBody, 0, size, out);
     return FilterDataStatusValues.Continue;
+  }
+
+  /**
+   * What the client gets for a whole (non-streaming) answer; null: unchanged. A provider error that
+   * quotes one of the provider keys gets it masked: provider keys never reach the client.
+   */
+  private clientBody(body: ArrayBuffer): ArrayBuffer | null {
+    let out = this.wholeBody(body);
+    if (this.status >= 300) {
+      const masked = maskSecrets(out !== null ? out : body, this.pc!.apiTokens);
+      if (masked !== null) out = masked;
+    }
+    return out;
   }
 
   /** A complete non-streaming response: usage, translation, error reshaping. Null: unchanged. */
@@ -546,6 +559,31 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (this.streamBroken) return "stream_incomplete";
     return this.status.toString();
   }
+}
+
+/**
+ * Secrets shorter than this are not masked: every real provider key is far longer, and masking a
+ * short test token such as "bad" would mangle ordinary words in the message.
+ */
+const MIN_MASKED_SECRET_BYTES = 8;
+
+/** A copy of `data` with every occurrence of each secret replaced by as many '*'; null if none occurs. */
+function maskSecrets(data: ArrayBuffer, secrets: string[]): ArrayBuffer | null {
+  let out: ArrayBuffer | null = null;
+  for (let s = 0; s < secrets.length; s++) {
+    const secret = String.UTF8.encode(secrets[s]);
+    const n = secret.byteLength;
+    if (n < MIN_MASKED_SECRET_BYTES) continue;
+    const src = out !== null ? out : data;
+    const p = changetype<usize>(src);
+    for (let i = 0; i + n <= src.byteLength; i++) {
+      if (memory.compare(p + i, changetype<usize>(secret), n) != 0) continue;
+      if (out === null) out = data.slice(0);
+      memory.fill(changetype<usize>(out) + i, 0x2a, n);
+      i += n - 1;
+    }
+  }
+  return out;
 }
 
 function setPairs(pairs: string[]): void {
