@@ -56,7 +56,7 @@ describe("access-log line", () => {
   });
 
   it("writes - for what is unknown", () => {
-    const line = formatAccessLine({ startMs: 0, method: "GET", path: "/", protocol: "HTTP/1.1", status: 401, details: "key-auth.no_key", route: "", cluster: "", consumer: undefined, usage: {}, latencyMs: 1, ttfbMs: null });
-    expect(line).toBe('1970-01-01T00:00:00.000Z "GET / HTTP/1.1" 401 key-auth.no_key route=- cluster=- consumer=- model=- prompt_tokens=- completion_tokens=- total_tokens=- latency_ms=1 ttfb_ms=-');
+    const line = formatAccessLine({ startMs: 0, method: "GET", path: "/", protocol: "HTTP/1.1", status: 401, details: "key-auth.missing_key", route: "", cluster: "", consumer: undefined, usage: {}, latencyMs: 1, ttfbMs: null });
+    expect(line).toBe('1970-01-01T00:00:00.000Z "GET / HTTP/1.1" 401 key-auth.missing_key route=- cluster=- consumer=- model=- prompt_tokens=- completion_tokens=- total_tokens=- latency_ms=1 ttfb_ms=-');
   });
 });

@@ -13,10 +13,12 @@ export const KNOWN_FIELDS = [
 
 /** Where the counters live: an Envoy cluster, named as Higress names the cluster of a service. */
 export class RedisTarget {
-  /** `outbound|<port>||<service_name>`: what proxy_redis_call names. */
-  readonly cluster: ArrayBuffer;
-  /** What proxy_redis_init names: the cluster, with `?db=<n>` when a database is chosen (Higress's form). */
-  readonly initName: ArrayBuffer;
+  /**
+   * What proxy_redis_init and proxy_redis_call name: the cluster `outbound|<port>||<service_name>`,
+   * with `?db=<n>` when a database is chosen. Higress's SDKs use this one name for both calls; the
+   * host keys the connection (and the database it SELECTed) by it.
+   */
+  readonly handle: ArrayBuffer;
   readonly user: ArrayBuffer;
   readonly password: ArrayBuffer;
   /** Set once proxy_redis_init succeeded on this VM. */
@@ -25,8 +27,7 @@ export class RedisTarget {
   lastInitMs: u64 = 0;
 
   constructor(readonly clusterName: string, database: i64, user: string, password: string, readonly timeoutMs: u32) {
-    this.cluster = String.UTF8.encode(clusterName);
-    this.initName = String.UTF8.encode(database != 0 ? clusterName + "?db=" + database.toString() : clusterName);
+    this.handle = String.UTF8.encode(database != 0 ? clusterName + "?db=" + database.toString() : clusterName);
     this.user = String.UTF8.encode(user);
     this.password = String.UTF8.encode(password);
   }

@@ -17,7 +17,7 @@ const TOKEN = memory.data(4);
 /** Binds the target's cluster; true when the host accepted it. */
 export function redisInit(t: RedisTarget): bool {
   const r = proxy_redis_init(
-    changetype<usize>(t.initName), t.initName.byteLength,
+    changetype<usize>(t.handle), t.handle.byteLength,
     changetype<usize>(t.user), t.user.byteLength,
     changetype<usize>(t.password), t.password.byteLength,
     t.timeoutMs,
@@ -28,7 +28,7 @@ export function redisInit(t: RedisTarget): bool {
 /** Sends `len` bytes of RESP at `query`; the call's token, or 0 when the host refused it. */
 export function redisCall(t: RedisTarget, query: usize, len: i32): u32 {
   store<u32>(TOKEN, 0);
-  const r = proxy_redis_call(changetype<usize>(t.cluster), t.cluster.byteLength, query, len, TOKEN);
+  const r = proxy_redis_call(changetype<usize>(t.handle), t.handle.byteLength, query, len, TOKEN);
   return r == Result.Ok ? load<u32>(TOKEN) : 0;
 }
 
