@@ -1,31 +1,11 @@
-import { sortPairsByFirst } from "./sort";
-
-// A set of Unicode code points kept as sorted, disjoint, non-adjacent [lo, hi] ranges.
-// Character classes are parsed into one of these and later compiled to UTF-8 byte automata.
+// A set of Unicode code points kept as [lo, hi] ranges; character classes are parsed into one of
+// these (pattern-reader.ts) and then compiled to UTF-8 byte instructions (class-compiler.ts).
 
 export const MAX_CODEPOINT: i32 = 0x10ffff;
 
 export class CodepointSet {
-  /** Flat [lo0, hi0, lo1, hi1, ...]; sorted and merged only after normalize(). */
-  ranges: Array<i32> = new Array<i32>();
-
-  static of(lo: i32, hi: i32): CodepointSet {
-    const set = new CodepointSet();
-    set.addRange(lo, hi);
-    return set;
-  }
-
-  get rangeCount(): i32 {
-    return this.ranges.length >> 1;
-  }
-
-  lo(i: i32): i32 {
-    return this.ranges[i << 1];
-  }
-
-  hi(i: i32): i32 {
-    return this.ranges[(i << 1) + 1];
-  }
+  /** Flat [lo0, hi0, lo1, hi1, ...]; sorted, disjoint and non-adjacent only after normalize(). */
+  ranges: i32[] = [];
 
   addRange(lo: i32, hi: i32): void {
     this.ranges.push(lo);
@@ -33,46 +13,53 @@ export class CodepointSet {
   }
 
   addSet(other: CodepointSet): void {
-    for (let i = 0; i < other.ranges.length; i++) this.ranges.push(other.ranges[i]);
+    const r = other.ranges;
+    for (let i = 0; i < r.length; i++) this.ranges.push(r[i]);
   }
 
-  /** Sorts the ranges and merges overlapping or touching ones. */
+  /** Sorts the ranges (Shell sort: fine for the thousands a long class can hold) and merges touching ones. */
   normalize(): void {
-    const n = this.rangeCount;
-    if (n < 2) return;
     const r = this.ranges;
-    sortPairsByFirst(r);
-    const merged = new Array<i32>();
-    let curLo = r[0];
-    let curHi = r[1];
-    for (let i = 1; i < n; i++) {
-      const lo = r[i << 1];
-      const hi = r[(i << 1) + 1];
-      if (lo <= curHi + 1) {
-        if (hi > curHi) curHi = hi;
-      } else {
-        merged.push(curLo);
-        merged.push(curHi);
-        curLo = lo;
-        curHi = hi;
+    const n = r.length >> 1;
+    let gap = 1;
+    while (gap < n / 3) gap = gap * 3 + 1;
+    for (; gap >= 1; gap = (gap - 1) / 3) {
+      for (let i = gap; i < n; i++) {
+        const lo = r[i << 1];
+        const hi = r[(i << 1) + 1];
+        let j = i;
+        for (; j >= gap && r[(j - gap) << 1] > lo; j -= gap) {
+          r[j << 1] = r[(j - gap) << 1];
+          r[(j << 1) + 1] = r[((j - gap) << 1) + 1];
+        }
+        r[j << 1] = lo;
+        r[(j << 1) + 1] = hi;
       }
     }
-    merged.push(curLo);
-    merged.push(curHi);
+    const merged: i32[] = [];
+    for (let i = 0; i < r.length; i += 2) {
+      const last = merged.length - 1;
+      if (last > 0 && r[i] <= merged[last] + 1) {
+        if (r[i + 1] > merged[last]) merged[last] = r[i + 1];
+      } else {
+        merged.push(r[i]);
+        merged.push(r[i + 1]);
+      }
+    }
     this.ranges = merged;
   }
 
   /** Replaces the set by its complement within [0, MAX_CODEPOINT]. Requires a normalized set. */
   negate(): void {
-    const out = new Array<i32>();
+    const r = this.ranges;
+    const out: i32[] = [];
     let next = 0;
-    for (let i = 0; i < this.rangeCount; i++) {
-      const lo = this.lo(i);
-      if (lo > next) {
+    for (let i = 0; i < r.length; i += 2) {
+      if (r[i] > next) {
         out.push(next);
-        out.push(lo - 1);
+        out.push(r[i] - 1);
       }
-      next = this.hi(i) + 1;
+      next = r[i + 1] + 1;
     }
     if (next <= MAX_CODEPOINT) {
       out.push(next);
@@ -83,115 +70,39 @@ export class CodepointSet {
 
   /** Adds the other ASCII case of every ASCII letter in the set (only ASCII folding is supported). */
   foldAsciiCase(): void {
-    const n = this.rangeCount;
-    for (let i = 0; i < n; i++) {
-      const lo = this.lo(i);
-      const hi = this.hi(i);
-      addShiftedOverlap(this, lo, hi, 0x41, 0x5a, 0x20); // A-Z -> a-z
-      addShiftedOverlap(this, lo, hi, 0x61, 0x7a, -0x20); // a-z -> A-Z
+    const r = this.ranges;
+    const n = r.length;
+    for (let i = 0; i < n; i += 2) {
+      // The part of [lo, hi] inside A-Z moves up by 0x20, the part inside a-z down by 0x20.
+      for (let letters = 0x41; letters <= 0x61; letters += 0x20) {
+        const a = max(r[i], letters);
+        const b = min(r[i + 1], letters + 25);
+        const shift = letters == 0x41 ? 0x20 : -0x20;
+        if (a <= b) this.addRange(a + shift, b + shift);
+      }
     }
     this.normalize();
   }
 
-  contains(cp: i32): bool {
-    for (let i = 0; i < this.rangeCount; i++) {
-      if (cp >= this.lo(i) && cp <= this.hi(i)) return true;
-    }
-    return false;
-  }
-
   /** True when every code point in [lo, hi] is in the set. Requires a normalized set. */
   containsRange(lo: i32, hi: i32): bool {
-    for (let i = 0; i < this.rangeCount; i++) {
-      if (lo >= this.lo(i) && hi <= this.hi(i)) return true;
-    }
+    const r = this.ranges;
+    for (let i = 0; i < r.length; i += 2) if (lo >= r[i] && hi <= r[i + 1]) return true;
     return false;
   }
-
-  isEmpty(): bool {
-    return this.ranges.length == 0;
-  }
 }
 
-function addShiftedOverlap(set: CodepointSet, lo: i32, hi: i32, letterLo: i32, letterHi: i32, shift: i32): void {
-  const a = lo > letterLo ? lo : letterLo;
-  const b = hi < letterHi ? hi : letterHi;
-  if (a <= b) set.addRange(a + shift, b + shift);
-}
+// Named classes (ASCII, as RE2 defines them): `;name=` then pairs of characters, each pair a range.
+// POSIX names are letters only, so they never meet the Perl entries (`\d`, `\s`, `\w`).
+const NAMED =
+  ";alnum=09AZaz;alpha=AZaz;ascii=\0\x7f;blank=\t\t  ;cntrl=\0\x1f\x7f\x7f;digit=09;graph=!~;lower=az;print= ~" +
+  ";punct=!/:@[`{~;space=\t\r  ;upper=AZ;word=09AZ__az;xdigit=09AFaf;\\d=09;\\s=\t\n\f\r  ;\\w=09AZ__az;";
 
-/** The Perl classes \d \s \w as RE2 defines them (ASCII only). */
-export function perlClass(letter: i32): CodepointSet | null {
+/** The class called `name` (a POSIX name, or `\d`, `\s`, `\w`), or null for an unknown name. */
+export function namedClass(name: string): CodepointSet | null {
+  const at = NAMED.indexOf(";" + name + "=");
+  if (at < 0) return null;
   const set = new CodepointSet();
-  switch (letter) {
-    case 0x64: // d
-      set.addRange(0x30, 0x39);
-      break;
-    case 0x73: // s: \t \n \f \r and space (RE2 leaves out \v)
-      set.addRange(0x09, 0x0a);
-      set.addRange(0x0c, 0x0d);
-      set.addRange(0x20, 0x20);
-      break;
-    case 0x77: // w
-      set.addRange(0x30, 0x39);
-      set.addRange(0x41, 0x5a);
-      set.addRange(0x5f, 0x5f);
-      set.addRange(0x61, 0x7a);
-      break;
-    default:
-      return null;
-  }
-  set.normalize();
-  return set;
-}
-
-/** The POSIX classes usable as [[:name:]] (ASCII, as in RE2); null for an unknown name. */
-export function posixClass(name: string): CodepointSet | null {
-  const set = new CodepointSet();
-  if (name == "alnum") {
-    set.addRange(0x30, 0x39);
-    set.addRange(0x41, 0x5a);
-    set.addRange(0x61, 0x7a);
-  } else if (name == "alpha") {
-    set.addRange(0x41, 0x5a);
-    set.addRange(0x61, 0x7a);
-  } else if (name == "ascii") {
-    set.addRange(0x00, 0x7f);
-  } else if (name == "blank") {
-    set.addRange(0x09, 0x09);
-    set.addRange(0x20, 0x20);
-  } else if (name == "cntrl") {
-    set.addRange(0x00, 0x1f);
-    set.addRange(0x7f, 0x7f);
-  } else if (name == "digit") {
-    set.addRange(0x30, 0x39);
-  } else if (name == "graph") {
-    set.addRange(0x21, 0x7e);
-  } else if (name == "lower") {
-    set.addRange(0x61, 0x7a);
-  } else if (name == "print") {
-    set.addRange(0x20, 0x7e);
-  } else if (name == "punct") {
-    set.addRange(0x21, 0x2f);
-    set.addRange(0x3a, 0x40);
-    set.addRange(0x5b, 0x60);
-    set.addRange(0x7b, 0x7e);
-  } else if (name == "space") {
-    set.addRange(0x09, 0x0d);
-    set.addRange(0x20, 0x20);
-  } else if (name == "upper") {
-    set.addRange(0x41, 0x5a);
-  } else if (name == "word") {
-    set.addRange(0x30, 0x39);
-    set.addRange(0x41, 0x5a);
-    set.addRange(0x5f, 0x5f);
-    set.addRange(0x61, 0x7a);
-  } else if (name == "xdigit") {
-    set.addRange(0x30, 0x39);
-    set.addRange(0x41, 0x46);
-    set.addRange(0x61, 0x66);
-  } else {
-    return null;
-  }
-  set.normalize();
+  for (let i = at + name.length + 2; NAMED.charCodeAt(i) != 0x3b; i += 2) set.addRange(NAMED.charCodeAt(i), NAMED.charCodeAt(i + 1));
   return set;
 }

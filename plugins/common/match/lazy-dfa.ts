@@ -5,9 +5,12 @@
 // A state holds the NFA's "leaf" instructions reached at a position: byte consumers, MATCH, and
 // assertions that need the next byte ($, \b, ...); those are settled when the next byte (or the
 // end) is known, as RE2 does. Assertions about what came before (^, \A) are settled at once.
+//
+// States live in a bounded cache: arrays double from a small start up to the memory limit, after
+// which the cache is flushed (every state forgotten) whenever it fills; matching then rebuilds
+// what it needs, so even patterns with exponentially many states stay linear.
 import { assertionHolds, CONTEXT_AFTER_NEWLINE, CONTEXT_AFTER_WORD, CONTEXT_AT_START, contextAfter, dependsOnlyOnContext } from "./assertions";
 import { ByteClasses } from "./byte-classes";
-import { DEAD, DfaCache, MATCH, UNKNOWN } from "./dfa-cache";
 import {
   ASSERT_BEGIN_LINE,
   ASSERT_BEGIN_TEXT,
@@ -15,29 +18,52 @@ import {
   ASSERT_WORD_BOUNDARY,
   OP_ASSERT,
   OP_BYTESET,
+  OP_FAIL,
   OP_MATCH,
   OP_RANGE,
   OP_SPLIT,
-  OP_FAIL,
   Program,
 } from "./program";
-import { sortSmallInts } from "./sort";
-import { SparseSet } from "./sparse-set";
+
+/** Transition not computed yet. */
+const UNKNOWN: i32 = -1;
+/** No match is possible any more. */
+const DEAD: i32 = -2;
+/** A match was found (search mode stops here). */
+const MATCH: i32 = -3;
+
+const INITIAL_STATES: i32 = 16;
+const INITIAL_POOL: i32 = 256;
+/** Per state: offset of its key in the pool, key hash, match at end of input (-1 not known, 0, 1). */
+const INFO_WORDS: i32 = 3;
 
 export class LazyDfa {
-  private cache: DfaCache;
   private classOf: StaticArray<u8>;
+  private stride: i32;
   /** Context bits the program can observe; others are dropped so states are not duplicated. */
   private contextMask: i32 = 0;
-  private visited: SparseSet;
-  private reached: SparseSet;
-  private expandStack: StaticArray<i32>;
-  private closureStack: StaticArray<i32>;
-  private leaves: StaticArray<i32>;
-  private sortScratch: StaticArray<i32>;
-  private sortCounts: StaticArray<i32> = new StaticArray<i32>(256);
-  private startIndex: i32 = -1;
+  /** NFA positions seen before / after the byte being stepped over (one bit per instruction). */
+  private before: StaticArray<u32>;
+  private after: StaticArray<u32>;
+  private stack: StaticArray<i32>;
+  /** A state's key being built: context, leaf count, the leaves in increasing order. */
+  private key: StaticArray<i32>;
+
+  // The cache. Rows of `trans` hold the next state's row offset (index * stride), or a sentinel.
+  private trans: StaticArray<i32> = new StaticArray<i32>(0);
+  private info: StaticArray<i32> = new StaticArray<i32>(0);
+  /** Open addressing (load <= 1/2) over state index + 1. */
+  private table: StaticArray<i32> = new StaticArray<i32>(0);
+  /** State keys, one after the other. */
+  private pool: StaticArray<i32> = new StaticArray<i32>(INITIAL_POOL);
+  private poolUsed: i32 = 0;
+  private count: i32 = 0;
+  private capacity: i32 = 0;
+  /** Bumped by every flush: state indexes from an older generation are gone. */
+  private generation: i32 = 0;
+  private startRow: i32 = 0;
   private startGeneration: i32 = -1;
+  cacheFlushes: i32 = 0;
   /** Work done (bytes stepped + NFA instructions visited + flush work): a linear-time witness. */
   steps: u64 = 0;
 
@@ -49,41 +75,39 @@ export class LazyDfa {
     private program: Program,
     classes: ByteClasses,
     private search: bool,
-    maxCacheBytes: i32,
+    private maxBytes: i32,
   ) {
     this.classOf = classes.classOf;
-    this.cache = new DfaCache(classes.count, maxCacheBytes);
+    this.stride = classes.count;
     const n = program.length;
-    this.visited = new SparseSet(n);
-    this.reached = new SparseSet(n);
-    this.expandStack = new StaticArray<i32>(3 * n + 4);
-    this.closureStack = new StaticArray<i32>(2 * n + 4);
-    this.leaves = new StaticArray<i32>(n);
-    this.sortScratch = new StaticArray<i32>(n);
+    this.before = new StaticArray<u32>((n + 31) >> 5);
+    this.after = new StaticArray<u32>((n + 31) >> 5);
+    this.stack = new StaticArray<i32>(5 * n + 8);
+    this.key = new StaticArray<i32>(n + 2);
+    this.grow(INITIAL_STATES);
     if (program.usesAssertion(ASSERT_BEGIN_TEXT)) this.contextMask |= CONTEXT_AT_START;
     if (program.usesAssertion(ASSERT_BEGIN_LINE)) this.contextMask |= CONTEXT_AFTER_NEWLINE;
-    if (program.usesAssertion(ASSERT_WORD_BOUNDARY) || program.usesAssertion(ASSERT_NOT_WORD_BOUNDARY)) {
-      this.contextMask |= CONTEXT_AFTER_WORD;
-    }
+    if (program.usesAssertion(ASSERT_WORD_BOUNDARY) || program.usesAssertion(ASSERT_NOT_WORD_BOUNDARY)) this.contextMask |= CONTEXT_AFTER_WORD;
   }
 
-  get cacheFlushes(): i32 {
-    return this.cache.flushes;
-  }
-
+  /** Memory the cache holds now. */
   get cacheBytes(): i32 {
-    return this.cache.bytesUsed;
+    return this.bytesFor(this.capacity, this.pool.length);
+  }
+
+  private bytesFor(states: i32, poolLength: i32): i32 {
+    // A row, the info words and two table slots per state, then the pool.
+    return states * ((this.stride + INFO_WORDS + 2) << 2) + (poolLength << 2);
   }
 
   /** Whether the `len` bytes at `ptr` match (fully, or somewhere in search mode). */
   matches(ptr: usize, len: i32): bool {
     let state = this.startState();
-    if (state < 0) return state == MATCH;
-    let trans = changetype<usize>(this.cache.trans);
+    if (state < 0) return false;
+    let trans = changetype<usize>(this.trans);
     const classOf = changetype<usize>(this.classOf);
     const end = ptr + <usize>len;
-    let p = ptr;
-    while (p < end) {
+    for (let p = ptr; p < end; p++) {
       const b = <i32>load<u8>(p);
       let next = load<i32>(trans + (<usize>(state + <i32>load<u8>(classOf + <usize>b)) << 2));
       if (next < 0) {
@@ -92,158 +116,201 @@ export class LazyDfa {
           this.steps += <u64>(p - ptr);
           return next == MATCH;
         }
-        trans = changetype<usize>(this.cache.trans);
+        trans = changetype<usize>(this.trans);
       }
       state = next;
-      p++;
     }
     this.steps += <u64>len;
-    return this.matchesAtEnd(state);
-  }
-
-  /** Row offset of the start state (building it if needed). */
-  private startState(): i32 {
-    const cache = this.cache;
-    if (this.startGeneration == cache.generation) return this.startIndex * cache.stride;
-    this.reached.clear();
-    this.closure(this.search ? this.program.searchStart : this.program.start, CONTEXT_AT_START | CONTEXT_AFTER_NEWLINE);
-    const index = this.intern(CONTEXT_AT_START | CONTEXT_AFTER_NEWLINE);
-    if (index < 0) return DEAD;
-    this.startIndex = index;
-    this.startGeneration = cache.generation;
-    return index * cache.stride;
-  }
-
-  /** Computes (and records) the transition from the state at row offset `state` on byte `b`. */
-  private slowTransition(state: i32, b: i32): i32 {
-    const cache = this.cache;
-    const cls = <i32>unchecked(this.classOf[b]);
-    const known = unchecked(cache.trans[state + cls]);
-    if (known != UNKNOWN) return known;
-    const generation = cache.generation;
-    const matched = this.step(state / cache.stride, b);
-    let next: i32;
-    if (this.search && matched) {
-      next = MATCH;
-    } else {
-      const index = this.intern(contextAfter(b));
-      next = index < 0 ? DEAD : index * cache.stride;
-    }
-    // After a flush the source state no longer exists; its row must not be written.
-    if (cache.generation == generation) unchecked((cache.trans[state + cls] = next));
-    return next;
-  }
-
-  private matchesAtEnd(state: i32): bool {
-    const cache = this.cache;
-    const index = state / cache.stride;
-    let known = unchecked(cache.acceptsAtEnd[index]);
-    if (known < 0) {
-      known = this.step(index, -1) ? 1 : 0;
-      unchecked((cache.acceptsAtEnd[index] = <i8>known));
-    }
+    // Whether the state matches at the end of the input, worked out once per state.
+    const at = (state / this.stride) * INFO_WORDS + 2;
+    let known = unchecked(this.info[at]);
+    if (known < 0) known = unchecked((this.info[at] = this.advance(state / this.stride, -1) ? 1 : 0));
     return known == 1;
   }
 
-  /**
-   * Settles the pending assertions of state `index` against byte `b` (-1: end of input), steps its
-   * byte consumers over `b` into `reached` (closed), and reports whether a MATCH was reached
-   * before `b`.
-   */
-  private step(index: i32, b: i32): bool {
-    const cache = this.cache;
+  /** Row offset of the start state (building it if needed); DEAD when nothing can match. */
+  private startState(): i32 {
+    if (this.startGeneration == this.generation) return this.startRow;
     const program = this.program;
-    const context = unchecked(cache.context[index]);
-    const nextContext = b < 0 ? 0 : contextAfter(b);
-    this.visited.clear();
-    this.reached.clear();
-    const stack = changetype<usize>(this.expandStack);
-    let top = 0;
-    const n = unchecked(cache.pcLength[index]);
+    this.clearSets();
+    unchecked((this.stack[0] = ((this.search ? program.searchStart : program.start) << 1) | 1));
+    this.walk(1, 0, -1, CONTEXT_AT_START | CONTEXT_AFTER_NEWLINE);
+    const row = this.intern(CONTEXT_AT_START | CONTEXT_AFTER_NEWLINE);
+    this.startRow = row;
+    this.startGeneration = this.generation;
+    return row;
+  }
+
+  /** Computes (and records) the transition from the state at row offset `row` on byte `b`. */
+  private slowTransition(row: i32, b: i32): i32 {
+    const cell = row + <i32>unchecked(this.classOf[b]);
+    const known = unchecked(this.trans[cell]);
+    if (known != UNKNOWN) return known;
+    const generation = this.generation;
+    const next = this.advance(row / this.stride, b) && this.search ? MATCH : this.intern(contextAfter(b));
+    // After a flush the source state no longer exists; its row must not be written.
+    if (this.generation == generation) unchecked((this.trans[cell] = next));
+    return next;
+  }
+
+  private clearSets(): void {
+    const words = <usize>this.before.length << 2;
+    memory.fill(changetype<usize>(this.before), 0, words);
+    memory.fill(changetype<usize>(this.after), 0, words);
+    this.steps += <u64>(words >> 1);
+  }
+
+  /**
+   * Steps state `index` over byte `b` (-1: the end of the input): settles its pending assertions,
+   * moves its byte consumers past `b` and closes the result into `after`. True when the state
+   * matched before `b`.
+   */
+  private advance(index: i32, b: i32): bool {
+    this.clearSets();
+    const key = unchecked(this.info[index * INFO_WORDS]);
+    const pool = this.pool;
+    const stack = this.stack;
+    const n = unchecked(pool[key + 1]);
     // Pushed in reverse so they are expanded in their stored order (not needed for correctness).
-    const pcs = changetype<usize>(cache.pool) + (<usize>unchecked(cache.pcStart[index]) << 2);
-    for (let i = n - 1; i >= 0; i--) store<i32>(stack + (<usize>(top++) << 2), load<i32>(pcs + (<usize>i << 2)));
+    for (let i = 0; i < n; i++) unchecked((stack[i] = pool[key + 1 + n - i] << 1));
+    return this.walk(n, unchecked(pool[key]), b, b < 0 ? 0 : contextAfter(b));
+  }
+
+  /**
+   * Depth-first walk over the `top` entries on the stack: `pc << 1` for a position before byte `b`
+   * (context `context`), `pc << 1 | 1` for one after it (context `nextContext`). Positions after
+   * `b` are collected in `after`; returns whether a MATCH was reached before `b`.
+   */
+  private walk(top: i32, context: i32, b: i32, nextContext: i32): bool {
+    const program = this.program;
+    const stack = this.stack;
     let matched = false;
     let work: u64 = 0;
     while (top > 0) {
-      const pc = load<i32>(stack + (<usize>(--top) << 2));
-      if (this.visited.has(pc)) continue;
-      this.visited.insert(pc);
+      const entry = unchecked(stack[--top]);
+      const pc = entry >> 1;
+      const isAfter = entry & 1;
+      const seen = isAfter ? this.after : this.before;
+      const bit: u32 = 1 << (pc & 31);
+      const word = unchecked(seen[pc >> 5]);
+      if (word & bit) continue;
+      unchecked((seen[pc >> 5] = word | bit));
       work++;
       const op = program.op(pc);
-      if (op == OP_RANGE || op == OP_BYTESET) {
-        if (b >= 0 && program.consumes(pc, b)) this.closure(program.out(pc), nextContext);
-      } else if (op == OP_MATCH) {
-        matched = true;
+      const next = (program.out(pc) << 1) | isAfter;
+      if (op == OP_SPLIT) {
+        unchecked((stack[top++] = (program.out1(pc) << 1) | isAfter));
+        unchecked((stack[top++] = next));
       } else if (op == OP_ASSERT) {
-        if (assertionHolds(program.arg(pc), context, b)) store<i32>(stack + (<usize>(top++) << 2), program.out(pc));
-      } else if (op == OP_SPLIT) {
-        store<i32>(stack + (<usize>(top++) << 2), program.out1(pc));
-        store<i32>(stack + (<usize>(top++) << 2), program.out(pc));
+        // After `b`, only assertions about what came before can be settled; the others wait as leaves.
+        const arg = program.arg(pc);
+        if (isAfter ? dependsOnlyOnContext(arg) && assertionHolds(arg, nextContext, -1) : assertionHolds(arg, context, b)) unchecked((stack[top++] = next));
+      } else if (op == OP_MATCH) {
+        if (!isAfter) matched = true;
+      } else if (op == OP_RANGE || op == OP_BYTESET) {
+        if (!isAfter && b >= 0 && program.consumes(pc, b)) unchecked((stack[top++] = next | 1));
       } else if (op != OP_FAIL) {
-        store<i32>(stack + (<usize>(top++) << 2), program.out(pc)); // SAVE, NOP
+        unchecked((stack[top++] = next)); // SAVE
       }
     }
     this.steps += work;
     return matched;
   }
 
-  /** Adds everything reachable from `pc` without consuming a byte to `reached`, at `context`. */
-  private closure(pc: i32, context: i32): void {
-    const program = this.program;
-    const reached = this.reached;
-    const stack = changetype<usize>(this.closureStack);
-    let top = 0;
-    store<i32>(stack, pc);
-    top = 1;
-    let work: u64 = 0;
-    while (top > 0) {
-      const at = load<i32>(stack + (<usize>(--top) << 2));
-      if (reached.has(at)) continue;
-      reached.insert(at);
-      work++;
-      const op = program.op(at);
-      if (op == OP_SPLIT) {
-        store<i32>(stack + (<usize>(top++) << 2), program.out1(at));
-        store<i32>(stack + (<usize>(top++) << 2), program.out(at));
-      } else if (op == OP_ASSERT) {
-        const arg = program.arg(at);
-        if (dependsOnlyOnContext(arg) && assertionHolds(arg, context, -1)) {
-          store<i32>(stack + (<usize>(top++) << 2), program.out(at));
-        }
-      } else if (op != OP_RANGE && op != OP_BYTESET && op != OP_MATCH && op != OP_FAIL) {
-        store<i32>(stack + (<usize>(top++) << 2), program.out(at)); // SAVE, NOP
-      }
-    }
-    this.steps += work;
-  }
-
-  /** Turns `reached` into a state (finding or adding it); -1 when it has no leaves (dead). */
+  /** Turns `after` into a state (finding or adding it) and returns its row offset; DEAD without leaves. */
   private intern(context: i32): i32 {
     const program = this.program;
-    const reached = this.reached;
-    const leaves = changetype<usize>(this.leaves);
+    const key = this.key;
+    const after = this.after;
     let n = 0;
-    for (let i = 0; i < reached.size; i++) {
-      const pc = reached.at(i);
-      const op = program.op(pc);
-      const isLeaf = op == OP_RANGE || op == OP_BYTESET || op == OP_MATCH || (op == OP_ASSERT && !dependsOnlyOnContext(program.arg(pc)));
-      if (isLeaf) store<i32>(leaves + (<usize>(n++) << 2), pc);
+    // Scanning the bit set gives the leaves in increasing order: equal sets make one state.
+    for (let w = 0; w < after.length; w++) {
+      let bits = unchecked(after[w]);
+      while (bits) {
+        const pc = (w << 5) + <i32>ctz(bits);
+        bits &= bits - 1;
+        const op = program.op(pc);
+        if (op == OP_RANGE || op == OP_BYTESET || op == OP_MATCH || (op == OP_ASSERT && !dependsOnlyOnContext(program.arg(pc)))) unchecked((key[2 + n++] = pc));
+      }
     }
-    if (n == 0) return -1;
-    // Sorted so that equal sets reached in different orders are one state.
-    sortSmallInts(leaves, n, changetype<usize>(this.sortScratch), changetype<usize>(this.sortCounts));
-    const maskedContext = context & this.contextMask;
-    this.steps += <u64>(reached.size + n);
-    const hash = DfaCache.hashOf(leaves, n, maskedContext);
-    const cache = this.cache;
-    const found = cache.find(leaves, n, maskedContext, hash);
-    if (found >= 0) return found;
-    if (!cache.makeRoom(n)) {
-      this.steps += <u64>cache.capacity;
-      cache.flush();
-      cache.makeRoom(n);
+    this.steps += <u64>(after.length + n);
+    if (n == 0) return DEAD;
+    unchecked((key[0] = context & this.contextMask));
+    unchecked((key[1] = n));
+    const words = n + 2;
+    let hash: u32 = 2166136261;
+    for (let i = 0; i < words; i++) hash = (hash ^ <u32>unchecked(key[i])) * 16777619;
+    hash ^= hash >> 15;
+    // Look the key up.
+    let mask = this.table.length - 1;
+    let slot = <i32>hash & mask;
+    for (let entry = unchecked(this.table[slot]); entry != 0; entry = unchecked(this.table[slot])) {
+      const at = (entry - 1) * INFO_WORDS;
+      const stored = unchecked(this.info[at]);
+      if (<u32>unchecked(this.info[at + 1]) == hash && memory.compare(changetype<usize>(this.pool) + (<usize>stored << 2), changetype<usize>(key), <usize>words << 2) == 0) {
+        return (entry - 1) * this.stride;
+      }
+      slot = (slot + 1) & mask;
     }
-    return cache.add(leaves, n, maskedContext, hash);
+    // Add it, making room first: grow within the memory limit, else forget every state.
+    if (this.count == this.capacity && !this.grow(this.capacity << 1)) this.flush();
+    if (this.poolUsed + words > this.pool.length && !this.growPool(words)) {
+      this.flush();
+      this.growPool(words);
+    }
+    const index = this.count++;
+    const at = index * INFO_WORDS;
+    unchecked((this.info[at] = this.poolUsed));
+    unchecked((this.info[at + 1] = <i32>hash));
+    unchecked((this.info[at + 2] = -1));
+    memory.copy(changetype<usize>(this.pool) + (<usize>this.poolUsed << 2), changetype<usize>(key), <usize>words << 2);
+    this.poolUsed += words;
+    memory.fill(changetype<usize>(this.trans) + (<usize>(index * this.stride) << 2), 0xff, <usize>this.stride << 2); // all UNKNOWN
+    this.place(index, hash);
+    return index * this.stride;
+  }
+
+  private place(index: i32, hash: u32): void {
+    const mask = this.table.length - 1;
+    let slot = <i32>hash & mask;
+    while (unchecked(this.table[slot]) != 0) slot = (slot + 1) & mask;
+    unchecked((this.table[slot] = index + 1));
+  }
+
+  /** Room for `states` states, keeping those there are; false (nothing changed) past the memory limit. */
+  private grow(states: i32): bool {
+    if (this.capacity > 0 && this.bytesFor(states, this.pool.length) > this.maxBytes) return false;
+    const stride = this.stride;
+    const trans = new StaticArray<i32>(states * stride);
+    memory.copy(changetype<usize>(trans), changetype<usize>(this.trans), <usize>(this.count * stride) << 2);
+    this.trans = trans;
+    const info = new StaticArray<i32>(states * INFO_WORDS);
+    memory.copy(changetype<usize>(info), changetype<usize>(this.info), <usize>(this.count * INFO_WORDS) << 2);
+    this.info = info;
+    this.capacity = states;
+    this.table = new StaticArray<i32>(states * 2);
+    for (let i = 0; i < this.count; i++) this.place(i, <u32>unchecked(info[i * INFO_WORDS + 1]));
+    return true;
+  }
+
+  /** Room for `words` more pool words; false past the memory limit (one state always fits an empty pool). */
+  private growPool(words: i32): bool {
+    let size = this.pool.length << 1;
+    while (size < this.poolUsed + words) size <<= 1;
+    if (this.bytesFor(this.capacity, size) > this.maxBytes && this.poolUsed > 0) return false;
+    const pool = new StaticArray<i32>(size);
+    memory.copy(changetype<usize>(pool), changetype<usize>(this.pool), <usize>this.poolUsed << 2);
+    this.pool = pool;
+    return true;
+  }
+
+  /** Forgets every state. Amortised O(1) per state added since the previous flush. */
+  private flush(): void {
+    this.count = 0;
+    this.poolUsed = 0;
+    memory.fill(changetype<usize>(this.table), 0, <usize>this.table.length << 2);
+    this.generation++;
+    this.cacheFlushes++;
+    this.steps += <u64>this.capacity;
   }
 }

@@ -3,9 +3,8 @@
 // Engines are built on first use and reused; once warm, matching allocates nothing.
 import { ByteBuffer } from "./byte-buffer";
 import { ByteClasses } from "./byte-classes";
-import { compileProgram } from "./compiler";
 import { LazyDfa } from "./lazy-dfa";
-import { parsePattern } from "./parser";
+import { Parser } from "./parser";
 import { PikeVm } from "./pike-vm";
 import { Program } from "./program";
 import { MAX_PROGRAM_SIZE, REGEX_ALL_FLAGS } from "./regex-flags";
@@ -34,10 +33,9 @@ export class RegexCompileResult {
 /** Compiles `pattern` (RE2 syntax, see README.md) with REGEX_* flags. Never traps. */
 export function compileRegex(pattern: string, flags: u32 = 0): RegexCompileResult {
   if ((flags & ~REGEX_ALL_FLAGS) != 0) return new RegexCompileResult(null, "unknown flag bits " + flags.toString(), -1);
-  const parsed = parsePattern(pattern, flags);
-  const root = parsed.root;
-  if (root === null) return new RegexCompileResult(null, parsed.error, parsed.errorOffset);
-  const program = compileProgram(root, parsed.groupNames, MAX_PROGRAM_SIZE);
+  const parser = new Parser(pattern, flags, MAX_PROGRAM_SIZE);
+  if (parser.failed) return new RegexCompileResult(null, parser.error, parser.errorOffset);
+  const program = parser.program;
   if (program === null) {
     return new RegexCompileResult(null, "pattern too large: it compiles to more than " + MAX_PROGRAM_SIZE.toString() + " instructions", 0);
   }
