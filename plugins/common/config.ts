@@ -1,9 +1,9 @@
-// Reading a plugin configuration: JSON checked first (json-check.ts), then parsed with the suite's JSON
-// library, then read field by field through `Fields`, which knows each field's path so every error
-// names the field ("consumers[1].credential: must be a non-empty string"). The first error wins and
-// the plugin refuses the configuration at configure time.
+// Reading a plugin configuration: JSON parsed strictly (json-check.ts) into the JSON library's tree,
+// then read field by field through `Fields`, which knows each field's path so every error names the
+// field ("consumers[1].credential: must be a non-empty string"). The first error wins and the plugin
+// refuses the configuration at configure time.
 import { JSON } from "assemblyscript-json/assembly";
-import { checkJson } from "./json-check";
+import { parseJson } from "./json-check";
 
 export { JSON };
 
@@ -22,12 +22,12 @@ export class Problems {
 
 /** Parses configuration bytes into a JSON object; null (with the problem recorded) otherwise. */
 export function parseObject(data: ArrayBuffer, problems: Problems): JSON.Obj | null {
-  const syntax = checkJson(changetype<usize>(data), data.byteLength);
-  if (syntax.length) {
-    problems.fail("", "configuration is not valid JSON (" + syntax + ")");
+  const parsed = parseJson(changetype<usize>(data), data.byteLength);
+  const value = parsed.value;
+  if (value === null) {
+    problems.fail("", "configuration is not valid JSON (" + parsed.error + ")");
     return null;
   }
-  const value = JSON.parse(Uint8Array.wrap(data));
   if (!value.isObj) {
     problems.fail("", "configuration must be a JSON object");
     return null;

@@ -1,14 +1,22 @@
-// A strict RFC 8259 syntax check run before any JSON reaches the JSON library. The library assumes
-// valid input (it asserts, and release builds compile asserts away), so a malformed configuration or
-// request body would otherwise trap the VM or be misread. Returns "" when valid, else a short reason
-// with the byte offset. Nesting is bounded so hostile input cannot exhaust the stack.
+// Strict RFC 8259 JSON: a syntax check (checkJson) and a parser building the JSON library's value
+// tree (parseJson), one scanner for both. Nothing traps on malformed input: the check returns a
+// short reason with the byte offset. Nesting is bounded so hostile input cannot exhaust the stack.
+// The tree is the one assemblyscript-json's decoder builds (its Value classes, numbers keeping
+// their source text: patches/assemblyscript-json+1.1.0.patch), without the decoder, which trusts
+// its input and parses floats with AssemblyScript's parseFloat (wrong for long mantissas).
+import { JSON } from "assemblyscript-json/assembly";
 
 const MAX_DEPTH = 128;
 
 class Scanner {
   pos: i32 = 0;
   error: string = "";
-  constructor(readonly ptr: usize, readonly len: i32) {}
+  /** The value just read (only when building). */
+  value: JSON.Value = JSON.Value.Null();
+  /** The string just read (only when building). */
+  text: string = "";
+
+  constructor(readonly ptr: usize, readonly len: i32, readonly build: bool) {}
 
   @inline peek(): i32 {
     return this.pos < this.len ? <i32>load<u8>(this.ptr + this.pos) : -1;
@@ -20,48 +28,49 @@ class Scanner {
   }
 
   ws(): void {
-    while (this.pos < this.len) {
-      const c = load<u8>(this.ptr + this.pos);
-      if (c != 0x20 && c != 0x09 && c != 0x0a && c != 0x0d) break;
-      this.pos++;
-    }
+    for (let c = this.peek(); c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d; c = this.peek()) this.pos++;
   }
 
+  /** `true`, `false` or `null`; the value is built only when building. */
   literal(word: string): bool {
-    for (let i = 0; i < word.length; i++) {
-      if (this.peek() != word.charCodeAt(i)) return this.fail("invalid literal");
-      this.pos++;
-    }
+    for (let i = 0; i < word.length; i++, this.pos++) if (this.peek() != word.charCodeAt(i)) return this.fail("invalid literal");
+    if (this.build) this.value = word.length == 4 ? (word == "null" ? JSON.Value.Null() : JSON.Value.Bool(true)) : JSON.Value.Bool(false);
     return true;
   }
 
+  /** Everything between the quotes, escapes resolved, lands in `text` when building. */
   string(): bool {
-    this.pos++; // opening quote
+    let run = ++this.pos; // after the opening quote
+    let text = "";
     while (this.pos < this.len) {
       const c = <i32>load<u8>(this.ptr + this.pos);
-      if (c == 0x22) {
+      if (c == 0x22 || c == 0x5c) {
+        if (this.build) text += String.UTF8.decodeUnsafe(this.ptr + run, this.pos - run);
         this.pos++;
-        return true;
-      }
-      if (c < 0x20) return this.fail("control character in string");
-      if (c == 0x5c) {
-        this.pos++;
-        const e = this.peek();
+        if (c == 0x22) {
+          this.text = text;
+          return true;
+        }
+        let e = this.peek();
         if (e == 0x75) {
+          e = 0;
           for (let i = 1; i <= 4; i++) {
             const h = this.pos + i < this.len ? <i32>load<u8>(this.ptr + this.pos + i) : -1;
-            const hex = (h >= 48 && h <= 57) || (h >= 97 && h <= 102) || (h >= 65 && h <= 70);
-            if (!hex) return this.fail("bad \\u escape");
+            const digit = <u32>(h - 0x30) < 10 ? h - 0x30 : <u32>((h | 0x20) - 0x61) < 6 ? (h | 0x20) - 0x61 + 10 : -1;
+            if (digit < 0) return this.fail("bad \\u escape");
+            e = (e << 4) | digit;
           }
-          this.pos += 5;
-          continue;
+          this.pos += 4;
+        } else {
+          const at = "\"\\/bfnrt".indexOf(String.fromCharCode(e));
+          if (at < 0) return this.fail("bad escape");
+          e = at < 3 ? e : <i32>"\b\f\n\r\t".charCodeAt(at - 3);
         }
-        if (e != 0x22 && e != 0x5c && e != 0x2f && e != 0x62 && e != 0x66 && e != 0x6e && e != 0x72 && e != 0x74) {
-          return this.fail("bad escape");
-        }
-        this.pos++;
+        if (this.build) text += String.fromCharCode(e);
+        run = ++this.pos;
         continue;
       }
+      if (c < 0x20) return this.fail("control character in string");
       this.pos++;
     }
     return this.fail("unterminated string");
@@ -69,91 +78,187 @@ class Scanner {
 
   digits(): i32 {
     const start = this.pos;
-    while (this.peek() >= 48 && this.peek() <= 57) this.pos++;
+    while (<u32>(this.peek() - 0x30) < 10) this.pos++;
     return this.pos - start;
   }
 
   number(): bool {
+    const start = this.pos;
     if (this.peek() == 0x2d) this.pos++;
-    if (this.peek() == 48) this.pos++;
+    if (this.peek() == 0x30) this.pos++;
     else if (this.digits() == 0) return this.fail("bad number");
+    const integerEnd = this.pos;
     if (this.peek() == 0x2e) {
       this.pos++;
       if (this.digits() == 0) return this.fail("bad fraction");
     }
-    if (this.peek() == 0x65 || this.peek() == 0x45) {
+    if ((this.peek() | 0x20) == 0x65) {
       this.pos++;
       if (this.peek() == 0x2b || this.peek() == 0x2d) this.pos++;
       if (this.digits() == 0) return this.fail("bad exponent");
     }
+    if (!this.build) return true;
+    const p = this.ptr + start;
+    const n = this.pos - start;
+    const text = String.UTF8.decodeUnsafe(p, n);
+    const negative = load<u8>(p) == 0x2d;
+    if (this.pos != integerEnd || text == "-0") {
+      const f = JSON.Value.Float(decimalToF64(p, n));
+      f.text = text;
+      this.value = f;
+    } else {
+      // As the library did: digits accumulated in an f64 (numbers past 2^53 round, past 2^63 saturate).
+      let magnitude: f64 = 0;
+      for (let i = negative ? 1 : 0; i < n; i++) magnitude = magnitude * 10 + <f64>(load<u8>(p + i) - 0x30);
+      const integer = JSON.Value.Integer(<i64>(negative ? -magnitude : magnitude));
+      integer.text = text;
+      this.value = integer;
+    }
     return true;
   }
 
-  value(depth: i32): bool {
+  /** One value (leading whitespace skipped); with `build`, left in `value`. */
+  read(depth: i32): bool {
     if (depth > MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString());
     this.ws();
     const c = this.peek();
     if (c == 0x7b) return this.object(depth);
     if (c == 0x5b) return this.array(depth);
-    if (c == 0x22) return this.string();
+    if (c == 0x22) {
+      if (!this.string()) return false;
+      if (this.build) this.value = JSON.Value.String(this.text);
+      return true;
+    }
     if (c == 0x74) return this.literal("true");
     if (c == 0x66) return this.literal("false");
     if (c == 0x6e) return this.literal("null");
-    if (c == 0x2d || (c >= 48 && c <= 57)) return this.number();
+    if (c == 0x2d || <u32>(c - 0x30) < 10) return this.number();
     return this.fail(c < 0 ? "unexpected end" : "unexpected character");
   }
 
   object(depth: i32): bool {
+    const obj = this.build ? JSON.Value.Object() : null;
     this.pos++;
     this.ws();
-    if (this.peek() == 0x7d) {
-      this.pos++;
-      return true;
-    }
-    for (;;) {
-      this.ws();
-      if (this.peek() != 0x22) return this.fail("expected a key");
-      if (!this.string()) return false;
-      this.ws();
-      if (this.peek() != 0x3a) return this.fail("expected ':'");
-      this.pos++;
-      if (!this.value(depth + 1)) return false;
-      this.ws();
-      const c = this.peek();
-      this.pos++;
-      if (c == 0x7d) return true;
-      if (c != 0x2c) return this.fail("expected ',' or '}'");
-    }
-    return false; // unreachable
+    if (this.peek() != 0x7d) {
+      for (;;) {
+        this.ws();
+        if (this.peek() != 0x22) return this.fail("expected a key");
+        if (!this.string()) return false;
+        const key = this.text;
+        this.ws();
+        if (this.peek() != 0x3a) return this.fail("expected ':'");
+        this.pos++;
+        if (!this.read(depth + 1)) return false;
+        if (obj !== null) obj.set<JSON.Value>(key, this.value);
+        this.ws();
+        const c = this.peek();
+        this.pos++;
+        if (c == 0x7d) break;
+        if (c != 0x2c) return this.fail("expected ',' or '}'");
+      }
+    } else this.pos++;
+    if (obj !== null) this.value = obj;
+    return true;
   }
 
   array(depth: i32): bool {
+    const arr = this.build ? JSON.Value.Array() : null;
     this.pos++;
     this.ws();
-    if (this.peek() == 0x5d) {
-      this.pos++;
-      return true;
-    }
-    for (;;) {
-      if (!this.value(depth + 1)) return false;
+    if (this.peek() != 0x5d) {
+      for (;;) {
+        if (!this.read(depth + 1)) return false;
+        if (arr !== null) arr.push(this.value);
+        this.ws();
+        const c = this.peek();
+        this.pos++;
+        if (c == 0x5d) break;
+        if (c != 0x2c) return this.fail("expected ',' or ']'");
+      }
+    } else this.pos++;
+    if (arr !== null) this.value = arr;
+    return true;
+  }
+
+  /** Reads one value filling the whole input (whitespace around it allowed); "" or the reason why not. */
+  whole(): string {
+    if (this.read(0)) {
       this.ws();
-      const c = this.peek();
-      this.pos++;
-      if (c == 0x5d) return true;
-      if (c != 0x2c) return this.fail("expected ',' or ']'");
+      if (this.pos != this.len) this.fail("trailing characters");
     }
-    return false; // unreachable
+    return this.error;
   }
 }
 
 /** "" when `len` bytes at `ptr` are one valid JSON value (surrounded by optional whitespace). */
 export function checkJson(ptr: usize, len: i32): string {
-  const s = new Scanner(ptr, len);
-  if (!s.value(0)) return s.error;
-  s.ws();
-  if (s.pos != len) {
-    s.fail("trailing characters");
-    return s.error;
+  return new Scanner(ptr, len, false).whole();
+}
+
+/** The outcome of parseJson: the value, or the reason the text is not JSON (as checkJson gives it). */
+export class JsonParse {
+  constructor(readonly value: JSON.Value | null, readonly error: string) {}
+}
+
+/** Parses `len` bytes at `ptr` (one JSON value, whitespace around it allowed) into the library's tree. */
+export function parseJson(ptr: usize, len: i32): JsonParse {
+  const s = new Scanner(ptr, len, true);
+  const error = s.whole();
+  return new JsonParse(error.length ? null : s.value, error);
+}
+
+/**
+ * A JSON number's text (already checked) as the nearest-enough f64: up to 19 significant digits are
+ * kept exactly and scaled by a power of ten computed exactly (10^k is exact up to 10^22), so short
+ * numbers come out correctly rounded and long ones within a few units in the last place.
+ */
+export function decimalToF64(p: usize, n: i32): f64 {
+  let mantissa: u64 = 0;
+  let kept = 0;
+  let exponent = 0;
+  let i = load<u8>(p) == 0x2d ? 1 : 0;
+  let fraction = false;
+  for (; i < n; i++) {
+    const c = <i32>load<u8>(p + i);
+    if (c == 0x2e) {
+      fraction = true;
+      continue;
+    }
+    if ((c | 0x20) == 0x65) break;
+    if (kept < 19) {
+      mantissa = mantissa * 10 + <u64>(c - 0x30);
+      if (mantissa != 0) kept++;
+      if (fraction) exponent--;
+    } else if (!fraction) {
+      exponent++;
+    }
   }
-  return "";
+  if (i < n) {
+    // The exponent part: e, sign, digits (capped: anything past 10^400 is zero or infinite anyway).
+    const negative = load<u8>(p + ++i) == 0x2d;
+    if (negative || load<u8>(p + i) == 0x2b) i++;
+    let e = 0;
+    for (; i < n; i++) e = min(e * 10 + <i32>load<u8>(p + i) - 0x30, 100000);
+    exponent += negative ? -e : e;
+  }
+  // Trailing zeros move to the exponent, so 1.50 and 0.010e-20 take the exact path as 15 and 1e-22 do.
+  while (mantissa != 0 && mantissa % 10 == 0) {
+    mantissa /= 10;
+    exponent++;
+  }
+  let value = <f64>mantissa;
+  while (exponent != 0 && value != 0) {
+    const step = min(abs(exponent), 22);
+    if (exponent > 0) value *= exactPowerOfTen(step);
+    else value /= exactPowerOfTen(step);
+    exponent += exponent > 0 ? -step : step;
+  }
+  return load<u8>(p) == 0x2d ? -value : value;
+}
+
+function exactPowerOfTen(k: i32): f64 {
+  let p: f64 = 1;
+  for (let i = 0; i < k; i++) p *= 10;
+  return p;
 }

@@ -2,6 +2,7 @@
 // parsed tree. The JSON library's own stringify escapes control characters incorrectly (a backslash
 // before the raw character), so output is always written here.
 import { JSON } from "assemblyscript-json/assembly";
+import { parseJson } from "./json-check";
 
 export { JSON };
 
@@ -152,7 +153,8 @@ export class JsonWriter {
   }
 }
 
-/** Parses JSON bytes already known to be valid (see json-check.ts). */
+/** Parses JSON bytes already known to be valid (see json-check.ts); null if they were not. */
 export function parseValid(data: ArrayBuffer): JSON.Value {
-  return JSON.parse(Uint8Array.wrap(data));
+  const parsed = parseJson(changetype<usize>(data), data.byteLength).value;
+  return parsed !== null ? parsed : JSON.Value.Null();
 }
