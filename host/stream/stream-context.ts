@@ -4,12 +4,12 @@
 // it can take (continue, close, local reply), which Envoy defers until the callback has returned.
 import { BufferType, MapType, StreamType, WasmResult } from "../abi/constants.ts";
 import { BodyBuffer } from "../vm/body-buffer.ts";
-import { HostContext, pluginProperty, type PropertyValue, type RootContext } from "../vm/context.ts";
+import { HostContext, type PropertyValue, type RootContext } from "../vm/context.ts";
 import type { HeaderMap } from "../vm/header-map.ts";
+import type { PropertyPath } from "../vm/property-path.ts";
 import type { BytePair } from "../vm/pairs.ts";
 import type { WasmVm } from "../vm/vm.ts";
 import type { FilterSlot, HttpStream } from "./http-stream.ts";
-import { streamProperty } from "./properties.ts";
 
 const NO_BODY = new BodyBuffer(Buffer.alloc(0), false);
 
@@ -72,10 +72,9 @@ export class StreamContext extends HostContext {
     return this.rootCtx.rootBuffer(type);
   }
 
-  property(path: readonly string[]): PropertyValue {
-    const own = pluginProperty(this.rootCtx.plugin, path);
-    if (typeof own !== "number") return own;
-    return streamProperty(this.stream.info, path);
+  property(path: PropertyPath): PropertyValue {
+    if (path.plugin) return path.plugin(this.rootCtx.plugin);
+    return path.stream(this.stream.info) ?? WasmResult.NotFound;
   }
 
   override setProperty(path: string, value: Buffer): number {

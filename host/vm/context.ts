@@ -6,6 +6,7 @@ import type { UpstreamResponse } from "../services/clusters.ts";
 import type { Timer } from "../services/clock.ts";
 import { BodyBuffer } from "./body-buffer.ts";
 import type { HeaderMap } from "./header-map.ts";
+import type { PropertyPath } from "./property-path.ts";
 import type { WasmVm } from "./vm.ts";
 
 /** What a plugin instance is, as properties and configuration buffers expose it. */
@@ -49,7 +50,7 @@ export abstract class HostContext {
   }
 
   /** A property value serialized as Envoy serializes it, or a WasmResult error code. */
-  abstract property(path: readonly string[]): PropertyValue;
+  abstract property(path: PropertyPath): PropertyValue;
 
   setProperty(_path: string, _value: Buffer): number {
     return WasmResult.NotFound;
@@ -131,22 +132,7 @@ export class RootContext extends HostContext {
     }
   }
 
-  property(path: readonly string[]): PropertyValue {
-    return pluginProperty(this.plugin, path);
+  property(path: PropertyPath): PropertyValue {
+    return path.plugin ? path.plugin(this.plugin) : WasmResult.NotFound;
   }
-}
-
-/** Properties that describe the plugin rather than a stream (readable from every context). */
-export function pluginProperty(plugin: PluginIdentity, path: readonly string[]): PropertyValue {
-  const head = path[0];
-  if (path.length === 1) {
-    if (head === "plugin_name") return plugin.name;
-    if (head === "plugin_root_id") return plugin.rootId;
-    if (head === "plugin_vm_id") return plugin.vmId;
-  }
-  if (head === "node" && path.length === 2) {
-    if (path[1] === "id") return plugin.node.id;
-    if (path[1] === "cluster") return plugin.node.cluster;
-  }
-  return WasmResult.NotFound;
 }
