@@ -40,12 +40,11 @@ export function httpStreamImports(vm: WasmVm): ImportTable {
     proxy_replace_header_map_value(type: number, keyPtr: number, keySize: number, valuePtr: number, valueSize: number) {
       if (type > MAX_MAP_TYPE) return R.BadArgument;
       const ctx = activeContext(vm);
-      const key = mem().peek(keyPtr, keySize);
-      const value = mem().peek(valuePtr, valueSize);
-      if (!key || !value) return R.InvalidMemoryAccess;
+      const m = mem();
+      if (!m.inBounds(keyPtr, keySize) || !m.inBounds(valuePtr, valueSize)) return R.InvalidMemoryAccess;
       const map = ctx.mutableMap(type);
       if (!map) return R.BadArgument;
-      map.replace(key, value);
+      map.replaceRange(m.u8, keyPtr >>> 0, keySize >>> 0, valuePtr >>> 0, valueSize >>> 0);
       return R.Ok;
     },
 

@@ -169,6 +169,22 @@ export class HeaderMap {
     this.insert(k, v);
   }
 
+  /** Envoy's setCopy (see replace) with key and value read straight from guest memory. */
+  replaceRange(src: Uint8Array, keyStart: number, keyLen: number, valueStart: number, valueLen: number): void {
+    const i = this.indexOfRange(src, keyStart, keyLen);
+    if (i < 0) return this.addRange(src, keyStart, keyLen, valueStart, valueLen);
+    const v = Buffer.allocUnsafe(valueLen);
+    if (valueLen > 32) v.set(src.subarray(valueStart, valueStart + valueLen));
+    else for (let j = 0; j < valueLen; j++) v[j] = src[valueStart + j];
+    this.values[i] = v;
+    for (let j = this.indexOfRange(src, keyStart, keyLen, i + 1); j >= 0; j = this.indexOfRange(src, keyStart, keyLen, j)) {
+      if (this.keys[j][0] === COLON) this.pseudoCount--;
+      this.keys.splice(j, 1);
+      this.values.splice(j, 1);
+    }
+    this.encoded = null;
+  }
+
   private insert(k: Buffer, v: Buffer): void {
     if (k[0] === COLON) {
       this.keys.splice(this.pseudoCount, 0, k);
