@@ -2,14 +2,29 @@
 // ending) or carry several events. Only the bytes of the event not yet complete are kept between
 // chunks. Field names follow the SSE spec: `event`, `data` (several data lines join with "\n"),
 // comment lines starting with ':' are skipped.
+import { JsonWriter } from "../common/json-writer";
 
 export class SseEvent {
   /** The `event:` field ("" when absent: a "message" event). */
   event: string = "";
   /** The data lines joined with "\n", as UTF-8. */
-  data: ArrayBuffer = new ArrayBuffer(0);
+  data: ArrayBuffer = EMPTY;
+  /** Where the event's bytes lie in the buffer it was read from (copied only when asked for). */
+  private source: ArrayBuffer = EMPTY;
+  private start: i32 = 0;
+  private end: i32 = 0;
+
   /** The event's bytes as received (for passing events through unchanged). */
-  raw: ArrayBuffer = new ArrayBuffer(0);
+  get raw(): ArrayBuffer {
+    return this.source.slice(this.start, this.end);
+  }
+
+  /** Records the bytes [start, end) of `source` as the event's own. */
+  readFrom(source: ArrayBuffer, start: i32, end: i32): void {
+    this.source = source;
+    this.start = start;
+    this.end = end;
+  }
 
   dataEquals(s: string): bool {
     // ASCII markers ("[DONE]") compared without encoding the string.
@@ -117,7 +132,7 @@ export class SseParser {
       const start = unchecked(this.bounds[k * 2]);
       const end = unchecked(this.bounds[k * 2 + 1]);
       const ev = parseEvent(p + start, end - start);
-      ev.raw = buf.slice(start, end);
+      ev.readFrom(buf, start, end);
       events[k] = ev;
     }
     return events;
@@ -153,6 +168,27 @@ export class SseParser {
 const EMPTY = new ArrayBuffer(0);
 const DONE = "[DONE]";
 
+/** The event names streams repeat on every event: one shared string each instead of a new one per event. */
+const KNOWN_NAMES: string[] = [
+  "content_block_delta", "content_block_start", "content_block_stop", "message_start", "message_delta", "message_stop", "ping", "error",
+];
+
+function eventName(ptr: usize, len: i32): string {
+  for (let k = 0; k < KNOWN_NAMES.length; k++) {
+    const name = unchecked(KNOWN_NAMES[k]);
+    if (name.length != len) continue;
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (<i32>load<u8>(ptr + i) != name.charCodeAt(i)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return name;
+  }
+  return String.UTF8.decodeUnsafe(ptr, len);
+}
+
 /** Parses the lines of one event (`len` bytes, each line ended by CR, LF or CRLF). */
 function parseEvent(ptr: usize, len: i32): SseEvent {
   const ev = new SseEvent();
@@ -183,7 +219,7 @@ function parseEvent(ptr: usize, len: i32): SseEvent {
         }
       } else if (nameLen == 5 && load<u32>(ptr + start) == 0x6e657665 && load<u8>(ptr + start + 4) == 0x74) {
         // "event"
-        ev.event = String.UTF8.decodeUnsafe(ptr + valueStart, end - valueStart);
+        ev.event = eventName(ptr + valueStart, end - valueStart);
       }
     }
     start = next;
@@ -192,41 +228,53 @@ function parseEvent(ptr: usize, len: i32): SseEvent {
   return ev;
 }
 
-/** Builds SSE output. */
+/**
+ * Builds SSE output in one growing buffer. An event is either given whole (event()) or written in
+ * place: open() writes its head and hands back the writer for its data, close() ends it.
+ */
 export class SseWriter {
-  private parts: ArrayBuffer[] = [];
-  private size: i32 = 0;
+  private readonly out: JsonWriter = new JsonWriter(512);
 
   raw(b: ArrayBuffer): void {
-    this.parts.push(b);
-    this.size += b.byteLength;
+    this.out.rawBuffer(b);
   }
 
   /** One event: optional `event:` line and one `data:` line (data must not contain newlines). */
   event(name: string, data: ArrayBuffer): void {
-    const head = name.length ? "event: " + name + "\ndata: " : "data: ";
-    this.raw(String.UTF8.encode(head));
-    this.raw(data);
-    this.raw(String.UTF8.encode("\n\n"));
+    this.open(name).rawBuffer(data);
+    this.close();
+  }
+
+  /** Starts an event (`event: name`, when named, then `data: `); write its one-line data, then close(). */
+  open(name: string): JsonWriter {
+    const w = this.out;
+    if (name.length) {
+      w.ascii("event: ");
+      if (isAscii(name)) w.ascii(name);
+      else w.rawBuffer(String.UTF8.encode(name));
+      w.byte(0x0a);
+    }
+    return w.ascii("data: ");
+  }
+
+  close(): void {
+    this.out.byte(0x0a).byte(0x0a);
   }
 
   get isEmpty(): bool {
-    return this.size == 0;
+    return this.out.length == 0;
   }
 
   toBuffer(): ArrayBuffer {
-    const out = new ArrayBuffer(this.size);
-    let at = changetype<usize>(out);
-    for (let i = 0; i < this.parts.length; i++) {
-      const b = this.parts[i];
-      memory.copy(at, changetype<usize>(b), b.byteLength);
-      at += b.byteLength;
-    }
-    return out;
+    return this.out.toBuffer();
   }
 
   clear(): void {
-    this.parts = [];
-    this.size = 0;
+    this.out.reset();
   }
+}
+
+function isAscii(s: string): bool {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
 }

@@ -3,7 +3,7 @@
 // Anthropic's split report (input tokens in `message_start`, output tokens in `message_delta`).
 import { checkJson } from "../common/json-check";
 import { JSON, parseValid } from "../common/json-writer";
-import { topLevelValue } from "./translate/openai-splice";
+import { JsonView } from "./translate/json-path";
 
 export class Usage {
   input: i64 = -1;
@@ -64,35 +64,34 @@ export function readOpenAiUsage(doc: JSON.Value, u: Usage): void {
   if (usage !== null) readUsageObject(usage, u);
 }
 
-/** A non-negative integer written as plain digits, or -1. */
-function digitsValue(b: ArrayBuffer): i64 {
-  const p = changetype<usize>(b);
-  const n = b.byteLength;
-  if (n == 0 || n > 18) return -1;
-  let v: i64 = 0;
-  for (let i = 0; i < n; i++) {
-    const d = <i32>load<u8>(p + i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
+/**
+ * readUsageObject over the bytes of a valid JSON document: the object at `obj` gives the same counts
+ * without being parsed (the last of repeated members, any number spelling, as the library reads them).
+ */
+export function readUsageAt(doc: JsonView, obj: i32, u: Usage): void {
+  let prompt = -1, input = -1, completion = -1, output = -1;
+  const m = doc.members(obj);
+  while (m.next()) {
+    if (m.is("prompt_tokens")) prompt = m.value;
+    else if (m.is("input_tokens")) input = m.value;
+    else if (m.is("completion_tokens")) completion = m.value;
+    else if (m.is("output_tokens")) output = m.value;
   }
-  return v;
-}
-
-function firstCount(usage: ArrayBuffer, a: string, b: string): i64 {
-  let v = topLevelValue(usage, a);
-  if (v === null) v = topLevelValue(usage, b);
-  return v === null ? -2 : digitsValue(v);
+  let inputCount = doc.integerOr(prompt, -1);
+  if (inputCount < 0) inputCount = doc.integerOr(input, -1);
+  let outputCount = doc.integerOr(completion, -1);
+  if (outputCount < 0) outputCount = doc.integerOr(output, -1);
+  if (inputCount >= 0) u.input = inputCount;
+  if (outputCount >= 0) u.output = outputCount;
 }
 
 /**
- * Reads a `usage` object's token counts without the JSON library (the object must be known valid).
- * False when a count is not a plain integer; the caller then parses it.
+ * Reads a `usage` object's token counts without the JSON library (the bytes must be known valid JSON).
+ * The result is the parse's in every case, so it always answers true (kept for callers that used to
+ * parse when it answered false).
  */
 export function readUsageBytes(usage: ArrayBuffer, u: Usage): bool {
-  const input = firstCount(usage, "prompt_tokens", "input_tokens");
-  const output = firstCount(usage, "completion_tokens", "output_tokens");
-  if (input == -1 || output == -1) return false;
-  if (input >= 0) u.input = input;
-  if (output >= 0) u.output = output;
+  const doc = JsonView.of(usage);
+  readUsageAt(doc, doc.root(), u);
   return true;
 }

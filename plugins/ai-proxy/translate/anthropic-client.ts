@@ -2,9 +2,12 @@
 // a chat-completions request, and the chat-completions answer (whole or streamed) becomes a Messages
 // answer, with Anthropic's event sequence: message_start, content_block_start/delta/stop per block,
 // message_delta (stop reason and usage), message_stop.
-import { JSON, JsonWriter } from "../../common/json-writer";
+import { checkJson } from "../../common/json-check";
+import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
 import { SseEvent, SseWriter } from "../sse";
-import { parseJson, readUsageObject, Usage } from "../usage";
+import { parseJson, readUsageAt, readUsageObject, Usage } from "../usage";
+import { JsonView, Kind } from "./json-path";
+import { smallInteger } from "./openai-response";
 
 // ---- request: Anthropic Messages → OpenAI chat completions
 
@@ -258,15 +261,16 @@ export class ClientTranslator {
   private start(out: SseWriter): void {
     if (this.started) return;
     this.started = true;
-    const w = new JsonWriter(256);
+    const w = out.open("message_start");
     w.ascii('{"type":"message_start","message":{"id":').string(this.id).ascii(',"type":"message","role":"assistant","model":').string(this.model);
     w.ascii(',"content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":0,"output_tokens":0}}}');
-    out.event("message_start", w.toBuffer());
+    out.close();
   }
 
   private closeBlock(out: SseWriter): void {
     if (this.open < 0) return;
-    out.event("content_block_stop", new JsonWriter(48).ascii('{"type":"content_block_stop","index":').integer(this.open).ascii("}").toBuffer());
+    smallInteger(out.open("content_block_stop").ascii('{"type":"content_block_stop","index":'), this.open).byte(0x7d);
+    out.close();
     this.open = -1;
   }
 
@@ -275,18 +279,24 @@ export class ClientTranslator {
     this.closeBlock(out);
     this.open = this.nextIndex++;
     this.openIsText = true;
-    out.event("content_block_start", new JsonWriter(96).ascii('{"type":"content_block_start","index":').integer(this.open).ascii(',"content_block":{"type":"text","text":""}}').toBuffer());
+    smallInteger(out.open("content_block_start").ascii('{"type":"content_block_start","index":'), this.open).ascii(',"content_block":{"type":"text","text":""}}');
+    out.close();
   }
 
   /** One OpenAI chunk event → Anthropic events. */
   event(ev: SseEvent, out: SseWriter): void {
     if (ev.dataEquals("[DONE]")) return;
-    const doc = parseJson(ev.data);
-    if (doc === null || !doc.isObj) return;
+    const data = ev.data;
+    if (checkJson(changetype<usize>(data), data.byteLength).length) return;
+    if (!this.plainChunk(JsonView.of(data), out)) this.parsedChunk(parseValid(data), out);
+  }
+
+  /** Any chunk, from the JSON library's tree. */
+  parsedChunk(doc: JSON.Value, out: SseWriter): void {
+    if (!doc.isObj) return;
     const obj = <JSON.Obj>doc;
     const idV = obj.getString("id");
-    if (!this.started && idV !== null) this.id = idV.valueOf();
-    this.start(out);
+    this.begin(idV === null ? null : idV.valueOf(), out);
     const usage = obj.getObj("usage");
     if (usage !== null) readUsageObject(usage, this.usage);
     const choices = obj.getArr("choices");
@@ -300,15 +310,68 @@ export class ClientTranslator {
       const delta = choice.getObj("delta");
       if (delta === null) continue;
       const content = delta.getString("content");
-      if (content !== null && content.valueOf().length) {
-        this.openText(out);
-        const w = new JsonWriter(96);
-        w.ascii('{"type":"content_block_delta","index":').integer(this.open).ascii(',"delta":{"type":"text_delta","text":').string(content.valueOf()).ascii("}}");
-        out.event("content_block_delta", w.toBuffer());
-      }
+      if (content !== null) this.textDelta(content.valueOf(), out);
       const calls = delta.getArr("tool_calls");
       if (calls !== null) this.toolCallDeltas(calls.valueOf(), out);
     }
+  }
+
+  /**
+   * The usual chunk — at most one choice, with a text delta, a finish_reason or usage, no tool calls —
+   * read straight from its bytes (valid JSON), with the same effect as parsedChunk. False (nothing done)
+   * for any other shape, which then takes parsedChunk.
+   */
+  plainChunk(doc: JsonView, out: SseWriter): bool {
+    const root = doc.root();
+    if (doc.kind(root) != Kind.Object) return true; // the parse ignores it too
+    let id = -1, usage = -1, choices = -1;
+    const m = doc.members(root);
+    while (m.next()) {
+      if (m.is("id")) id = m.value;
+      else if (m.is("usage")) usage = m.value;
+      else if (m.is("choices")) choices = m.value;
+    }
+    let finish = -1, content = -1;
+    if (doc.kind(choices) == Kind.Array) {
+      const e = doc.elements(choices);
+      let choice = -1;
+      while (e.next()) {
+        if (choice >= 0) return false; // several choices
+        choice = e.value;
+      }
+      let delta = -1;
+      const c = doc.members(choice);
+      while (c.next()) {
+        if (c.is("finish_reason")) finish = c.value;
+        else if (c.is("delta")) delta = c.value;
+      }
+      const d = doc.members(delta);
+      while (d.next()) {
+        if (d.is("content")) content = d.value;
+        else if (d.is("tool_calls") && doc.kind(d.value) == Kind.Array) return false;
+      }
+    }
+    this.begin(doc.string(id), out);
+    if (doc.kind(usage) == Kind.Object) readUsageAt(doc, usage, this.usage);
+    const f = doc.string(finish);
+    if (f !== null) this.finish = f;
+    const text = doc.string(content);
+    if (text !== null) this.textDelta(text, out);
+    return true;
+  }
+
+  /** The first chunk starts the message, with the chunk's id when it has one. */
+  private begin(id: string | null, out: SseWriter): void {
+    if (!this.started && id !== null) this.id = id;
+    this.start(out);
+  }
+
+  private textDelta(text: string, out: SseWriter): void {
+    if (!text.length) return;
+    this.openText(out);
+    const w = smallInteger(out.open("content_block_delta").ascii('{"type":"content_block_delta","index":'), this.open);
+    w.ascii(',"delta":{"type":"text_delta","text":').string(text).ascii("}}");
+    out.close();
   }
 
   private toolCallDeltas(calls: JSON.Value[], out: SseWriter): void {

@@ -4,21 +4,34 @@
 // the role chunk, content_block_* give text / tool-call deltas, message_delta gives finish_reason and
 // the output tokens, message_stop the usage chunk and `data: [DONE]`. Anthropic reports usage in two
 // halves (input in message_start, cumulative output in message_delta): both are kept and combined.
-import { JSON, JsonWriter } from "../../common/json-writer";
+import { checkJson } from "../../common/json-check";
+import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
 import { ResponseTranslator } from "../providers/provider";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, Usage } from "../usage";
+import { JsonView, Kind } from "./json-path";
 import { Choice, ChunkStream, intOf, strOf, ToolCall, writeCompletion } from "./openai-response";
 
 /** Anthropic's usage → `u`. Input counts cached prompt tokens too, as OpenAI's prompt_tokens does. */
 export function readClaudeUsage(usage: JSON.Obj, u: Usage): void {
-  const input = intOf(usage, "input_tokens");
-  if (input >= 0) {
-    const written = intOf(usage, "cache_creation_input_tokens");
-    const read = intOf(usage, "cache_read_input_tokens");
-    u.input = input + (written > 0 ? written : 0) + (read > 0 ? read : 0);
+  setClaudeUsage(intOf(usage, "input_tokens"), intOf(usage, "cache_creation_input_tokens"), intOf(usage, "cache_read_input_tokens"), intOf(usage, "output_tokens"), u);
+}
+
+/** readClaudeUsage over the bytes of the usage object at `obj`. */
+export function readClaudeUsageAt(doc: JsonView, obj: i32, u: Usage): void {
+  let input = -1, written = -1, read = -1, output = -1;
+  const m = doc.members(obj);
+  while (m.next()) {
+    if (m.is("input_tokens")) input = m.value;
+    else if (m.is("cache_creation_input_tokens")) written = m.value;
+    else if (m.is("cache_read_input_tokens")) read = m.value;
+    else if (m.is("output_tokens")) output = m.value;
   }
-  const output = intOf(usage, "output_tokens");
+  setClaudeUsage(doc.integerOr(input, -1), doc.integerOr(written, -1), doc.integerOr(read, -1), doc.integerOr(output, -1), u);
+}
+
+function setClaudeUsage(input: i64, written: i64, read: i64, output: i64, u: Usage): void {
+  if (input >= 0) u.input = input + (written > 0 ? written : 0) + (read > 0 ? read : 0);
   if (output >= 0) u.output = output;
 }
 
@@ -72,19 +85,23 @@ export class ClaudeToOpenAi extends ResponseTranslator {
   }
 
   event(ev: SseEvent, out: SseWriter): void {
-    const doc = parseJson(ev.data);
-    if (doc === null || !doc.isObj) return;
+    const bytes = ev.data;
+    if (checkJson(changetype<usize>(bytes), bytes.byteLength).length) return;
+    if (!this.plainEvent(ev, JsonView.of(bytes), out)) this.parsedEvent(ev, parseValid(bytes), out);
+  }
+
+  /** Any event, from the JSON library's tree. */
+  parsedEvent(ev: SseEvent, doc: JSON.Value, out: SseWriter): void {
+    if (!doc.isObj) return;
     const data = <JSON.Obj>doc;
     const type = eventType(ev, data);
     const c = this.chunks;
     if (type == "message_start") {
       const msg = data.getObj("message");
       if (msg !== null) {
-        c.id = strOf(msg, "id");
-        const model = strOf(msg, "model");
-        if (model.length) c.model = model;
         const usage = msg.getObj("usage");
         if (usage !== null) readClaudeUsage(usage, this.usage);
+        this.started(strOf(msg, "id"), strOf(msg, "model"));
       }
       c.role(out);
     } else if (type == "content_block_start") {
@@ -97,20 +114,22 @@ export class ClaudeToOpenAi extends ResponseTranslator {
         this.toolCalls.set(index, call);
         c.toolStart(out, 0, call, strOf(block, "id"), strOf(block, "name"), "");
       } else if (blockType == "text") {
-        const text = strOf(block, "text");
-        if (text.length) c.text(out, 0, "content", text);
+        this.text(strOf(block, "text"), out);
       }
     } else if (type == "content_block_delta") {
-      this.delta(data, out);
+      const delta = data.getObj("delta");
+      if (delta === null) return;
+      const kind = strOf(delta, "type");
+      if (kind == "text_delta") c.text(out, 0, "content", strOf(delta, "text"));
+      else if (kind == "thinking_delta") c.text(out, 0, "reasoning_content", strOf(delta, "thinking"));
+      else if (kind == "input_json_delta") this.toolArgs(<i32>intOf(data, "index"), strOf(delta, "partial_json"), out);
     } else if (type == "message_delta") {
       const usage = data.getObj("usage");
       if (usage !== null) readClaudeUsage(usage, this.usage);
       const delta = data.getObj("delta");
-      const reason = delta === null ? "" : strOf(delta, "stop_reason");
-      c.finish(out, 0, finishReason(reason));
+      c.finish(out, 0, finishReason(delta === null ? "" : strOf(delta, "stop_reason")));
     } else if (type == "message_stop") {
-      c.close(out, this.usage);
-      this.complete = true;
+      this.stop(out);
     } else if (type == "error") {
       const err = data.getObj("error");
       const message = err === null ? "the provider reported an error" : strOf(err, "message");
@@ -119,17 +138,80 @@ export class ClaudeToOpenAi extends ResponseTranslator {
     // ping and content_block_stop carry nothing an OpenAI client needs.
   }
 
-  private delta(data: JSON.Obj, out: SseWriter): void {
-    const delta = data.getObj("delta");
-    if (delta === null) return;
-    const kind = strOf(delta, "type");
-    if (kind == "text_delta") this.chunks.text(out, 0, "content", strOf(delta, "text"));
-    else if (kind == "thinking_delta") this.chunks.text(out, 0, "reasoning_content", strOf(delta, "thinking"));
-    else if (kind == "input_json_delta") {
-      const index = <i32>intOf(data, "index");
-      const json = strOf(delta, "partial_json");
-      if (json.length && this.toolCalls.has(index)) this.chunks.toolArgs(out, 0, this.toolCalls.get(index), json);
+  /**
+   * Every event but tool-use starts and errors, read straight from its bytes (valid JSON) with the same
+   * effect as parsedEvent. False (nothing done) for those two, which then take parsedEvent.
+   */
+  plainEvent(ev: SseEvent, doc: JsonView, out: SseWriter): bool {
+    const root = doc.root();
+    if (doc.kind(root) != Kind.Object) return true; // the parse ignores it too
+    let type = -1, message = -1, index = -1, block = -1, delta = -1, usage = -1;
+    const m = doc.members(root);
+    while (m.next()) {
+      if (m.is("type")) type = m.value;
+      else if (m.is("delta")) delta = m.value;
+      else if (m.is("index")) index = m.value;
+      else if (m.is("usage")) usage = m.value;
+      else if (m.is("content_block")) block = m.value;
+      else if (m.is("message")) message = m.value;
     }
+    // The `type` in the data when it is a string (it always is), else the event's name.
+    const typed = doc.kind(type) == Kind.String;
+    const c = this.chunks;
+    if (typed ? doc.stringIs(type, "content_block_delta") : ev.event == "content_block_delta") {
+      if (doc.kind(delta) != Kind.Object) return true;
+      const kind = doc.member(delta, "type");
+      if (doc.stringIs(kind, "text_delta")) c.text(out, 0, "content", doc.stringMember(delta, "text"));
+      else if (doc.stringIs(kind, "thinking_delta")) c.text(out, 0, "reasoning_content", doc.stringMember(delta, "thinking"));
+      else if (doc.stringIs(kind, "input_json_delta")) this.toolArgs(<i32>doc.integerOr(index, -1), doc.stringMember(delta, "partial_json"), out);
+    } else if (typed ? doc.stringIs(type, "content_block_start") : ev.event == "content_block_start") {
+      if (doc.kind(block) != Kind.Object) return true;
+      const blockType = doc.member(block, "type");
+      if (doc.stringIs(blockType, "tool_use")) return false;
+      if (doc.stringIs(blockType, "text")) this.text(doc.stringMember(block, "text"), out);
+    } else if (typed ? doc.stringIs(type, "message_start") : ev.event == "message_start") {
+      if (doc.kind(message) == Kind.Object) {
+        let id = -1, model = -1, counts = -1;
+        const f = doc.members(message);
+        while (f.next()) {
+          if (f.is("id")) id = f.value;
+          else if (f.is("model")) model = f.value;
+          else if (f.is("usage")) counts = f.value;
+        }
+        if (doc.kind(counts) == Kind.Object) readClaudeUsageAt(doc, counts, this.usage);
+        const idText = doc.string(id);
+        const modelText = doc.string(model);
+        this.started(idText === null ? "" : idText, modelText === null ? "" : modelText);
+      }
+      c.role(out);
+    } else if (typed ? doc.stringIs(type, "message_delta") : ev.event == "message_delta") {
+      if (doc.kind(usage) == Kind.Object) readClaudeUsageAt(doc, usage, this.usage);
+      c.finish(out, 0, finishReason(doc.stringMember(delta, "stop_reason")));
+    } else if (typed ? doc.stringIs(type, "message_stop") : ev.event == "message_stop") {
+      this.stop(out);
+    } else if (typed ? doc.stringIs(type, "error") : ev.event == "error") {
+      return false;
+    }
+    return true;
+  }
+
+  /** message_start: the message's id and model name the chunks. */
+  private started(id: string, model: string): void {
+    this.chunks.id = id;
+    if (model.length) this.chunks.model = model;
+  }
+
+  private text(text: string, out: SseWriter): void {
+    if (text.length) this.chunks.text(out, 0, "content", text);
+  }
+
+  private toolArgs(index: i32, json: string, out: SseWriter): void {
+    if (json.length && this.toolCalls.has(index)) this.chunks.toolArgs(out, 0, this.toolCalls.get(index), json);
+  }
+
+  private stop(out: SseWriter): void {
+    this.chunks.close(out, this.usage);
+    this.complete = true;
   }
 
   end(_out: SseWriter): void {

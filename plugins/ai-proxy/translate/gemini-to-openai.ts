@@ -5,10 +5,12 @@
 // it is complete once a finishReason (or a blocked prompt) was seen, and then closed with the usage
 // chunk and `data: [DONE]`. Embeddings: batchEmbedContents' vectors become OpenAI's embedding list.
 import { lowerAscii } from "../../common/bytes";
-import { JSON, JsonWriter } from "../../common/json-writer";
+import { checkJson } from "../../common/json-check";
+import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
 import { ResponseTranslator } from "../providers/provider";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, Usage } from "../usage";
+import { JsonView, Kind } from "./json-path";
 import { Choice, ChunkStream, intOf, strOf, ToolCall, unixSeconds, writeCompletion } from "./openai-response";
 
 export function finishReason(reason: string, calledTools: bool): string {
@@ -20,10 +22,23 @@ export function finishReason(reason: string, calledTools: bool): string {
 
 /** usageMetadata → `u`; thinking tokens count as output, as OpenAI counts reasoning tokens. */
 export function readGeminiUsage(meta: JSON.Obj, u: Usage): void {
-  const prompt = intOf(meta, "promptTokenCount");
+  setGeminiUsage(intOf(meta, "promptTokenCount"), intOf(meta, "candidatesTokenCount"), intOf(meta, "thoughtsTokenCount"), u);
+}
+
+/** readGeminiUsage over the bytes of the usageMetadata object at `obj`. */
+function readGeminiUsageAt(doc: JsonView, obj: i32, u: Usage): void {
+  let prompt = -1, candidates = -1, thoughts = -1;
+  const m = doc.members(obj);
+  while (m.next()) {
+    if (m.is("promptTokenCount")) prompt = m.value;
+    else if (m.is("candidatesTokenCount")) candidates = m.value;
+    else if (m.is("thoughtsTokenCount")) thoughts = m.value;
+  }
+  setGeminiUsage(doc.integerOr(prompt, -1), doc.integerOr(candidates, -1), doc.integerOr(thoughts, -1), u);
+}
+
+function setGeminiUsage(prompt: i64, candidates: i64, thoughts: i64, u: Usage): void {
   if (prompt >= 0) u.input = prompt;
-  const candidates = intOf(meta, "candidatesTokenCount");
-  const thoughts = intOf(meta, "thoughtsTokenCount");
   if (candidates >= 0 || thoughts >= 0) u.output = (candidates > 0 ? candidates : 0) + (thoughts > 0 ? thoughts : 0);
 }
 
@@ -73,12 +88,14 @@ export class GeminiToOpenAi extends ResponseTranslator {
 
   /** Ids: Gemini's responseId when it sends one, else one made from the time. */
   private ids(response: JSON.Obj): void {
+    if (this.chunks.id.length) return;
+    this.name(strOf(response, "responseId"), strOf(response, "modelVersion"));
+  }
+
+  private name(responseId: string, version: string): void {
     const c = this.chunks;
-    if (c.id.length) return;
-    const responseId = strOf(response, "responseId");
     c.created = unixSeconds();
     c.id = "chatcmpl-" + (responseId.length ? responseId : c.created.toString());
-    const version = strOf(response, "modelVersion");
     if (version.length) c.model = version;
   }
 
@@ -123,8 +140,14 @@ export class GeminiToOpenAi extends ResponseTranslator {
   }
 
   event(ev: SseEvent, out: SseWriter): void {
-    const doc = parseJson(ev.data);
-    if (doc === null || !doc.isObj) return;
+    const bytes = ev.data;
+    if (checkJson(changetype<usize>(bytes), bytes.byteLength).length) return;
+    if (!this.plainChunk(JsonView.of(bytes), out)) this.parsedChunk(parseValid(bytes), out);
+  }
+
+  /** Any chunk, from the JSON library's tree. */
+  parsedChunk(doc: JSON.Value, out: SseWriter): void {
+    if (!doc.isObj) return;
     const response = <JSON.Obj>doc;
     const c = this.chunks;
     const err = response.getObj("error");
@@ -142,21 +165,94 @@ export class GeminiToOpenAi extends ResponseTranslator {
         const part = parts[k];
         const call = part.getObj("functionCall");
         if (call !== null) c.toolStart(out, index, this.calls, this.callId(call), strOf(call, "name"), argsOf(call));
-        else {
-          const text = strOf(part, "text");
-          if (text.length) c.text(out, index, isThought(part) ? "reasoning_content" : "content", text);
-        }
+        else this.text(index, strOf(part, "text"), isThought(part), out);
       }
-      const reason = strOf(candidates[i], "finishReason");
-      if (reason.length) {
-        c.finish(out, index, finishReason(reason, this.calls > 0));
-        this.finished = true;
+      this.finish(index, strOf(candidates[i], "finishReason"), out);
+    }
+    if (candidates.length == 0 && promptBlocked(response)) this.blocked(out);
+  }
+
+  /**
+   * The usual chunk — one candidate whose parts are text, usage, finishReason — read straight from its
+   * bytes (valid JSON) with the same effect as parsedChunk. False (nothing done) for any other shape
+   * (errors, several candidates, function calls), which then takes parsedChunk.
+   */
+  plainChunk(doc: JsonView, out: SseWriter): bool {
+    const root = doc.root();
+    if (doc.kind(root) != Kind.Object) return true; // the parse ignores it too
+    let candidates = -1, usage = -1, responseId = -1, version = -1, feedback = -1;
+    const m = doc.members(root);
+    while (m.next()) {
+      if (m.is("candidates")) candidates = m.value;
+      else if (m.is("usageMetadata")) usage = m.value;
+      else if (m.is("modelVersion")) version = m.value;
+      else if (m.is("responseId")) responseId = m.value;
+      else if (m.is("promptFeedback")) feedback = m.value;
+      else if (m.is("error") && doc.kind(m.value) == Kind.Object) return false;
+    }
+    // The one candidate (elements that are not objects do not count), and its parts.
+    let candidate = -1;
+    const e = doc.elements(candidates);
+    while (e.next()) {
+      if (doc.kind(e.value) != Kind.Object) continue;
+      if (candidate >= 0) return false;
+      candidate = e.value;
+    }
+    let index = -1, content = -1, reason = -1;
+    const f = doc.members(candidate);
+    while (f.next()) {
+      if (f.is("content")) content = f.value;
+      else if (f.is("finishReason")) reason = f.value;
+      else if (f.is("index")) index = f.value;
+    }
+    const parts = doc.member(content, "parts");
+    const p = doc.elements(parts);
+    while (p.next()) if (doc.kind(doc.member(p.value, "functionCall")) == Kind.Object) return false;
+
+    if (!this.chunks.id.length) {
+      const idText = doc.string(responseId);
+      const versionText = doc.string(version);
+      this.name(idText === null ? "" : idText, versionText === null ? "" : versionText);
+    }
+    if (doc.kind(usage) == Kind.Object) readGeminiUsageAt(doc, usage, this.usage);
+    if (candidate < 0) {
+      if (doc.stringMember(feedback, "blockReason").length) this.blocked(out);
+      return true;
+    }
+    const at = doc.integerOr(index, -1);
+    const choice = at >= 0 ? <i32>at : 0;
+    const q = doc.elements(parts);
+    while (q.next()) {
+      const part = q.value;
+      if (doc.kind(part) != Kind.Object) continue;
+      let text = -1, thought = -1;
+      const r = doc.members(part);
+      while (r.next()) {
+        if (r.is("text")) text = r.value;
+        else if (r.is("thought")) thought = r.value;
       }
+      const s = doc.string(text);
+      this.text(choice, s === null ? "" : s, doc.kind(thought) == Kind.True, out);
     }
-    if (candidates.length == 0 && promptBlocked(response)) {
-      c.finish(out, 0, "content_filter");
-      this.finished = true;
-    }
+    const finish = doc.string(reason);
+    if (finish !== null) this.finish(choice, finish, out);
+    return true;
+  }
+
+  private text(index: i32, text: string, thought: bool, out: SseWriter): void {
+    if (text.length) this.chunks.text(out, index, thought ? "reasoning_content" : "content", text);
+  }
+
+  private finish(index: i32, reason: string, out: SseWriter): void {
+    if (!reason.length) return;
+    this.chunks.finish(out, index, finishReason(reason, this.calls > 0));
+    this.finished = true;
+  }
+
+  /** A prompt Gemini refused outright. */
+  private blocked(out: SseWriter): void {
+    this.chunks.finish(out, 0, "content_filter");
+    this.finished = true;
   }
 
   end(out: SseWriter): void {

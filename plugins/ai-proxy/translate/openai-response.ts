@@ -81,81 +81,122 @@ export function writeCompletion(id: string, model: string, choices: Choice[], us
 
 /** Writes the chunks of one OpenAI stream; every chunk carries the same id, model and creation time. */
 export class ChunkStream {
-  id: string = "";
-  model: string = "";
-  created: i64 = 0;
+  private _id: string = "";
+  private _model: string = "";
+  private _created: i64 = 0;
   private started: bool = false;
+  /** The chunks' common beginning, `{"id":…,"object":…,"created":…,"model":…,`, written once. */
+  private head: ArrayBuffer | null = null;
 
   constructor(model: string) {
-    this.model = model;
+    this._model = model;
   }
 
-  private open(): JsonWriter {
-    if (this.created == 0) this.created = unixSeconds();
-    const w = new JsonWriter(192);
-    w.ascii('{"id":').string(this.id).ascii(',"object":"chat.completion.chunk","created":').integer(this.created);
-    return w.ascii(',"model":').string(this.model).ascii(",");
+  get id(): string {
+    return this._id;
+  }
+  set id(id: string) {
+    this._id = id;
+    this.head = null;
+  }
+  get model(): string {
+    return this._model;
+  }
+  set model(model: string) {
+    this._model = model;
+    this.head = null;
+  }
+  get created(): i64 {
+    return this._created;
+  }
+  set created(created: i64) {
+    this._created = created;
+    this.head = null;
   }
 
-  /** One chunk with one choice; `delta` is the delta object's JSON bytes, `finish` "" for none. */
-  private choice(out: SseWriter, index: i32, delta: ArrayBuffer, finish: string): void {
-    const w = this.open();
-    w.ascii('"choices":[{"index":').integer(index).ascii(',"delta":');
-    w.rawBuffer(delta).ascii(',"finish_reason":');
+  private open(out: SseWriter): JsonWriter {
+    let head = this.head;
+    if (head === null) {
+      if (this._created == 0) this._created = unixSeconds();
+      const w = new JsonWriter(128);
+      w.ascii('{"id":').string(this._id).ascii(',"object":"chat.completion.chunk","created":').integer(this._created);
+      head = w.ascii(',"model":').string(this._model).ascii(",").toBuffer();
+      this.head = head;
+    }
+    return out.open("").rawBuffer(head);
+  }
+
+  /** Starts a chunk with one choice; the caller writes the delta object, then calls closeChoice. */
+  private openChoice(out: SseWriter, index: i32): JsonWriter {
+    const w = this.open(out).ascii('"choices":[{"index":');
+    return smallInteger(w, index).ascii(',"delta":');
+  }
+
+  /** Ends a chunk opened by openChoice; `finish` "" for none. */
+  private closeChoice(out: SseWriter, w: JsonWriter, finish: string): void {
+    w.ascii(',"finish_reason":');
     if (finish.length) w.string(finish);
     else w.null();
-    out.event("", w.ascii("}]}").toBuffer());
+    w.ascii("}]}");
+    out.close();
   }
 
   /** The first chunk, announcing the assistant role (sent once). */
   role(out: SseWriter): void {
     if (this.started) return;
     this.started = true;
-    this.choice(out, 0, String.UTF8.encode('{"role":"assistant","content":""}'), "");
+    this.closeChoice(out, this.openChoice(out, 0).ascii('{"role":"assistant","content":""}'), "");
   }
 
-  /** Text for `content`, or reasoning text for `reasoning_content`. */
+  /** Text for `content`, or reasoning text for `reasoning_content` (field names are plain ASCII). */
   text(out: SseWriter, index: i32, field: string, text: string): void {
     this.role(out);
-    const w = new JsonWriter(text.length + 32);
-    w.byte(0x7b).string(field).byte(0x3a).string(text).byte(0x7d);
-    this.choice(out, index, w.toBuffer(), "");
+    const w = this.openChoice(out, index);
+    w.ascii('{"').ascii(field).ascii('":').string(text).byte(0x7d);
+    this.closeChoice(out, w, "");
   }
 
   /** A tool call's first delta: its id and name, and the arguments known so far. */
   toolStart(out: SseWriter, index: i32, call: i32, id: string, name: string, args: string): void {
     this.role(out);
-    const w = new JsonWriter(96);
+    const w = this.openChoice(out, index);
     w.ascii('{"tool_calls":[{"index":').integer(call).ascii(',"id":').string(id).ascii(',"type":"function","function":{"name":');
     w.string(name).ascii(',"arguments":').string(args).ascii("}}]}");
-    this.choice(out, index, w.toBuffer(), "");
+    this.closeChoice(out, w, "");
   }
 
   /** More of a tool call's arguments. */
   toolArgs(out: SseWriter, index: i32, call: i32, args: string): void {
-    const w = new JsonWriter(64);
+    const w = this.openChoice(out, index);
     w.ascii('{"tool_calls":[{"index":').integer(call).ascii(',"function":{"arguments":').string(args).ascii("}}]}");
-    this.choice(out, index, w.toBuffer(), "");
+    this.closeChoice(out, w, "");
   }
 
   finish(out: SseWriter, index: i32, reason: string): void {
     this.role(out);
-    this.choice(out, index, String.UTF8.encode("{}"), reason);
+    this.closeChoice(out, this.openChoice(out, index).ascii("{}"), reason);
   }
 
   /** The usage chunk (empty choices) that include_usage asks for, then the end marker. */
   close(out: SseWriter, usage: Usage): void {
-    const w = this.open();
+    const w = this.open(out);
     w.ascii('"choices":[],');
     writeUsage(w, usage);
-    out.event("", w.byte(0x7d).toBuffer());
-    out.event("", String.UTF8.encode("[DONE]"));
+    w.byte(0x7d);
+    out.close();
+    out.open("").ascii("[DONE]");
+    out.close();
   }
 
   /** An error reported inside the stream, in OpenAI's error shape. */
   error(out: SseWriter, type: string, message: string): void {
-    const w = new JsonWriter(128);
+    const w = out.open("");
     w.ascii('{"error":{"message":').string(message).ascii(',"type":').string(type).ascii(',"param":null,"code":null}}');
-    out.event("", w.toBuffer());
+    out.close();
   }
+}
+
+/** A non-negative index as JsonWriter.integer writes it, without making a string for one digit. */
+export function smallInteger(w: JsonWriter, n: i64): JsonWriter {
+  return n >= 0 && n <= 9 ? w.byte(<u8>(0x30 + n)) : w.integer(n);
 }

@@ -4,6 +4,7 @@
 // client's own) instead of parsing the whole body. Anything unusual — escaped or repeated keys, a
 // non-string model — answers null, and the caller takes the general path.
 import { JsonWriter } from "../../common/json-writer";
+import { hasBackslash, JsonView, keyIs, skipWs, stringEnd, valueEnd } from "./json-path";
 
 /** The byte span [start, end) of a value. */
 class Span {
@@ -23,64 +24,6 @@ export class RequestScan {
   closeAt: i32 = -1;
   /** True when the object has at least one member. */
   hasMembers: bool = false;
-}
-
-function skipWs(p: usize, i: i32, n: i32): i32 {
-  while (i < n) {
-    const c = load<u8>(p + i);
-    if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
-    i++;
-  }
-  return i;
-}
-
-/** End of the string starting at `i` (on its opening quote); -1 if it has escapes and `plain` is asked. */
-function stringEnd(p: usize, i: i32, n: i32): i32 {
-  for (let j = i + 1; j < n; j++) {
-    const c = load<u8>(p + j);
-    if (c == 0x5c) j++;
-    else if (c == 0x22) return j + 1;
-  }
-  return n;
-}
-
-function hasBackslash(p: usize, start: i32, end: i32): bool {
-  for (let j = start; j < end; j++) if (load<u8>(p + j) == 0x5c) return true;
-  return false;
-}
-
-/** End of any value starting at `i` (input already known to be valid JSON). */
-function valueEnd(p: usize, i: i32, n: i32): i32 {
-  const c = load<u8>(p + i);
-  if (c == 0x22) return stringEnd(p, i, n);
-  if (c == 0x7b || c == 0x5b) {
-    let depth = 0;
-    for (let j = i; j < n; j++) {
-      const d = load<u8>(p + j);
-      if (d == 0x22) {
-        j = stringEnd(p, j, n) - 1;
-      } else if (d == 0x7b || d == 0x5b) {
-        depth++;
-      } else if (d == 0x7d || d == 0x5d) {
-        if (--depth == 0) return j + 1;
-      }
-    }
-    return n;
-  }
-  let j = i;
-  while (j < n) {
-    const d = load<u8>(p + j);
-    if (d == 0x2c || d == 0x7d || d == 0x5d || d == 0x20 || d == 0x0a || d == 0x0d || d == 0x09) break;
-    j++;
-  }
-  return j;
-}
-
-function keyIs(p: usize, start: i32, end: i32, key: string): bool {
-  // [start, end) covers the quotes.
-  if (end - start - 2 != key.length) return false;
-  for (let k = 0; k < key.length; k++) if (load<u8>(p + start + 1 + k) != <u8>key.charCodeAt(k)) return false;
-  return true;
 }
 
 /** Scans the top level of a valid JSON object; null when the fast path does not apply. */
@@ -187,25 +130,12 @@ export function spliceRequest(body: ArrayBuffer, scan: RequestScan, model: strin
 }
 
 /**
- * The bytes of a top-level member's value in a JSON object (e.g. a response's `usage`), or null.
- * The input must already be known to be valid JSON. Lets callers parse a few hundred bytes instead
- * of the whole document.
+ * The bytes of a top-level member's value in a JSON object (e.g. a response's `usage`), or null; the
+ * last one when the member is repeated, as a parse would have it. The input must already be known to be
+ * valid JSON. Lets callers parse a few hundred bytes instead of the whole document.
  */
 export function topLevelValue(body: ArrayBuffer, key: string): ArrayBuffer | null {
-  const p = changetype<usize>(body);
-  const n = body.byteLength;
-  let i = skipWs(p, 0, n);
-  if (i >= n || load<u8>(p + i) != 0x7b) return null;
-  i = skipWs(p, i + 1, n);
-  while (i < n && load<u8>(p + i) == 0x22) {
-    const keyStart = i;
-    const keyEnd = stringEnd(p, i, n);
-    i = skipWs(p, skipWs(p, keyEnd, n) + 1, n);
-    const vEnd = valueEnd(p, i, n);
-    if (keyIs(p, keyStart, keyEnd, key)) return body.slice(i, vEnd);
-    i = skipWs(p, vEnd, n);
-    if (i >= n || load<u8>(p + i) != 0x2c) return null;
-    i = skipWs(p, i + 1, n);
-  }
-  return null;
+  const doc = JsonView.of(body);
+  const at = doc.member(doc.root(), key);
+  return at < 0 ? null : body.slice(at, doc.end(at));
 }
