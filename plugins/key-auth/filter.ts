@@ -3,7 +3,7 @@
 // on with `x-mse-consumer` naming the consumer — or answer 401/403.
 import { FilterHeadersStatusValues, RootContext } from "@solo-io/proxy-runtime";
 import { Fields } from "../common/config";
-import { addHeader, getHeader, MapType, removeHeader, replaceHeader } from "../common/host";
+import { getHeader, MapType, removeHeader, replaceHeader } from "../common/host";
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { CONSUMER_HEADER } from "../common/reply";
 import { parseRules, RuleSet } from "../common/rules";
@@ -75,10 +75,13 @@ export class KeyAuthContext extends PluginContext<KeyAuthRoot> {
   }
 
   onRequestHeaders(_headers: u32, _end_of_stream: bool): FilterHeadersStatusValues {
-    // Only key-auth names the consumer: a client cannot claim an identity by sending the header.
-    removeHeader(MapType.RequestHeaders, CONSUMER_HEADER);
+    // Only key-auth names the consumer: a client cannot claim an identity by sending the header. It is
+    // removed here, overwritten below on success, and irrelevant on a local reply.
     const config = this.plugin.configFor(this);
-    if (config === null) return FilterHeadersStatusValues.Continue;
+    if (config === null) {
+      removeHeader(MapType.RequestHeaders, CONSUMER_HEADER);
+      return FilterHeadersStatusValues.Continue;
+    }
 
     // Higress reads a key, per consumer, from a non-empty header when that consumer reads headers,
     // else from the query when it reads the query. Each name's header and query value are looked up
@@ -130,7 +133,8 @@ export class KeyAuthContext extends PluginContext<KeyAuthRoot> {
       NOT_ALLOWED.send();
       return FilterHeadersStatusValues.StopIteration;
     }
-    addHeader(MapType.RequestHeaders, CONSUMER_HEADER, config.consumers[best].nameBytes);
+    // Envoy's replace sets the one value whether or not the client sent the header.
+    replaceHeader(MapType.RequestHeaders, CONSUMER_HEADER, config.consumers[best].nameBytes);
     if (config.hideCredentials) this.hide(bestKey!, bestFromQuery);
     return FilterHeadersStatusValues.Continue;
   }
