@@ -69,7 +69,9 @@ async function main(argv: string[]): Promise<number> {
         crdYaml: crdPath ? readFileSync(crdPath, "utf8") : undefined,
       });
       const checked = crdPath ? `validated against ${relative(process.cwd(), crdPath)}` : "CRD schema not found, pass --crd to validate";
-      console.log(`wrote ${generated.length * 2} WasmPlugins under ${relative(process.cwd(), outDir) || "."} (${checked})`);
+      for (const g of generated) if (!g.istio) console.log(`${g.name}: no Istio WasmPlugin (spec.yaml x-gateways: its module needs Higress's host extensions)`);
+      const written = generated.reduce((n, g) => n + (g.istio ? 2 : 1), 0);
+      console.log(`wrote ${written} WasmPlugins under ${relative(process.cwd(), outDir) || "."} (${checked})`);
       return EXIT.ok;
     }
     default:

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
-import { parse as parseYaml } from "yaml";
-import { KEY_AUTH_LIKE, RATE_LIMIT_LIKE, ROOT, runCli, writeFixtures, type FixturePlugin } from "./testing/fixtures.ts";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { KEY_AUTH_LIKE, RATE_LIMIT_LIKE, ROOT, runCli, specYamlFor, writeFixtures, type FixturePlugin } from "./testing/fixtures.ts";
 import { higressCrdPath, higressCrdYaml } from "./testing/crd.ts";
 import { crdResourceValidator } from "./schema-validation.ts";
 import { generateManifests, validateExamples } from "./wasmplugin-manifests.ts";
@@ -126,6 +126,32 @@ describe("make manifests from fixture plugins", () => {
   });
 });
 
+describe("plugins that load only on Higress (spec.yaml info.x-gateways)", () => {
+  it("get a Higress WasmPlugin and no Istio one, and the tool says so", async () => {
+    const g = await generate([KEY_AUTH_LIKE, { ...RATE_LIMIT_LIKE, gateways: ["higress"] }]);
+    expect(g.run.code).toBe(0);
+    expect(readdirSync(join(g.out, "higress")).sort()).toEqual(["demo-auth.yaml", "demo-limit.yaml"]);
+    expect(readdirSync(join(g.out, "istio"))).toEqual(["demo-auth.yaml"]);
+    expect(g.run.stdout).toContain("demo-limit: no Istio WasmPlugin");
+    expect(g.run.stdout).toContain("wrote 3 WasmPlugins");
+  });
+
+  it("lose an Istio WasmPlugin generated before they were marked", async () => {
+    const f = await generate([KEY_AUTH_LIKE, RATE_LIMIT_LIKE]);
+    expect(readdirSync(join(f.out, "istio")).sort()).toEqual(["demo-auth.yaml", "demo-limit.yaml"]);
+    writeFileSync(join(f.pluginsDir, "demo-limit", "spec.yaml"), stringifyYaml(specYamlFor({ ...RATE_LIMIT_LIKE, gateways: ["higress"] })));
+    const again = await runCli(["manifests", "--plugins", f.pluginsDir, "--out", f.out, "--crd", higressCrdPath()]);
+    expect(again.code).toBe(0);
+    expect(readdirSync(join(f.out, "istio"))).toEqual(["demo-auth.yaml"]);
+  });
+
+  it("cannot leave Higress out", async () => {
+    const g = await generate([{ ...RATE_LIMIT_LIKE, gateways: ["istio"] }]);
+    expect(g.run.code).toBe(1);
+    expect(g.run.stderr).toContain("x-gateways");
+  });
+});
+
 describe("the CRD check catches what Kubernetes would reject or silently drop", () => {
   const strict = () => crdResourceValidator(higressCrdYaml());
   const valid = () => ({
@@ -196,10 +222,11 @@ describe("the real plugins/ folder", () => {
   it("has deploy/ in sync with the generator (run `make manifests` and commit deploy/ when this fails)", () => {
     const fresh = mkdtempSync(join(tmpdir(), "oci-deploy-check-"));
     generateManifests({ pluginsDir, outDir: fresh, registry: "registry.example.com/ai-gateway", crdYaml: higressCrdYaml() });
-    for (const flavour of ["higress", "istio"]) {
+    for (const flavour of ["higress", "istio"] as const) {
       const checkedIn = join(ROOT, "deploy", flavour);
       const committed = existsSync(checkedIn) ? readdirSync(checkedIn).filter((f) => f.endsWith(".yaml")).sort() : [];
-      expect(committed, `deploy/${flavour}`).toEqual(names.map((n) => `${n}.yaml`));
+      const expected = names.filter((n) => readPluginSource(pluginsDir, n, "").gateways.includes(flavour));
+      expect(committed, `deploy/${flavour}`).toEqual(expected.map((n) => `${n}.yaml`));
       for (const file of committed) {
         expect(readFileSync(join(checkedIn, file), "utf8"), `deploy/${flavour}/${file}`).toBe(readFileSync(join(fresh, flavour, file), "utf8"));
       }
@@ -213,6 +240,14 @@ describe("the real plugins/ folder", () => {
     const mine = generated.find((g) => g.name === name)!;
     expect(plainCrdValidator()(mine.higress)).toBe(true);
     expect(crdResourceValidator(higressCrdYaml())(mine.higress)).toEqual([]);
+  });
+
+  it.each(names)("%s: spec.yaml's x-gateways matches what its built module imports", (name) => {
+    const plugin = readPluginSource(pluginsDir, name, join(ROOT, "build"));
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(readPluginWasm(plugin))).map((i) => i.name);
+    // Higress's Redis extension is the one host extension a plugin here uses; stock Envoy (Istio) lacks it.
+    const needsHigress = imports.some((n) => n.startsWith("proxy_redis_"));
+    expect(plugin.gateways).toEqual(needsHigress ? ["higress"] : ["higress", "istio"]);
   });
 
   it.each(names)("%s: its built module goes into the last layer of its image", async (name) => {

@@ -9,6 +9,9 @@ import { parse as parseYaml } from "yaml";
 import { Ajv } from "ajv";
 import { describeErrors } from "./schema-validation.ts";
 
+export type Gateway = "higress" | "istio";
+const ALL_GATEWAYS: Gateway[] = ["higress", "istio"];
+
 export const PHASES = ["UNSPECIFIED_PHASE", "AUTHN", "AUTHZ", "STATS"] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -31,6 +34,9 @@ const SPEC_YAML_SCHEMA = {
         // Becomes the default image tag, so it must be a valid OCI tag.
         version: { type: "string", pattern: "^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$" },
         contact: { type: "object" },
+        // An extension of ours (x- like Higress's own x-title-i18n): the gateways whose Envoy provides
+        // every host function the module imports. Absent means both.
+        "x-gateways": { type: "array", minItems: 1, uniqueItems: true, items: { enum: ["higress", "istio"] }, contains: { const: "higress" } },
       },
     },
     spec: {
@@ -76,6 +82,8 @@ export interface PluginSource {
   priority: number;
   title: string;
   description: string;
+  /** Where the module loads: every plugin runs on Higress; Istio's Envoy lacks Higress's extensions. */
+  gateways: Gateway[];
   /** The parsed spec.yaml (for the config schemas). */
   spec: any;
   specYaml: ImageFile;
@@ -125,6 +133,7 @@ export function readPluginSource(pluginsDir: string, name: string, buildDir: str
     priority: spec.spec.priority,
     title: spec.info.title,
     description: spec.info.description,
+    gateways: spec.info["x-gateways"] ?? ALL_GATEWAYS,
     spec,
     specYaml: { name: "spec.yaml", bytes: new Uint8Array(specBytes) },
     readmes: ["README.md", ...translated].map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) })),

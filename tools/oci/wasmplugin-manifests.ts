@@ -36,7 +36,8 @@ export interface GeneratedManifest {
   higressPath: string;
   istioPath: string;
   higress: Record<string, any>;
-  istio: Record<string, any>;
+  /** Absent for a plugin that does not load on Istio (spec.yaml `info.x-gateways`). */
+  istio?: Record<string, any>;
 }
 
 export function higressWasmPlugin(plugin: PluginSource, examples: PluginExamples, url: string): Record<string, any> {
@@ -122,7 +123,9 @@ export function generateManifests(options: GenerateOptions): GeneratedManifest[]
     const higress = higressWasmPlugin(plugin, examples, `oci://${displayReference(registry, name, tagFor(tag, "higress"))}`);
     const crdProblems = crdValidator?.(higress) ?? [];
     if (crdProblems.length) throw new ManifestError(`${name}: the Higress WasmPlugin does not validate against the CRD:\n  ${crdProblems.join("\n  ")}`);
-    const istio = istioWasmPlugin(plugin, examples, `oci://${displayReference(registry, name, tagFor(tag, "istio"))}`);
+    const istio = plugin.gateways.includes("istio")
+      ? istioWasmPlugin(plugin, examples, `oci://${displayReference(registry, name, tagFor(tag, "istio"))}`)
+      : undefined;
     generated.push({ name, higressPath: join(options.outDir, "higress", `${name}.yaml`), istioPath: join(options.outDir, "istio", `${name}.yaml`), higress, istio });
   }
   writeGenerated(options, generated);
@@ -136,7 +139,8 @@ function writeGenerated(options: GenerateOptions, generated: GeneratedManifest[]
     // Files this generator wrote for plugins that are gone; hand-written files are left alone.
     for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
       const path = join(dir, file);
-      if (!generated.some((g) => g.higressPath === path || g.istioPath === path) && readFileSync(path, "utf8").includes(GENERATED_MARK)) rmSync(path);
+      const current = generated.some((g) => g.higressPath === path || (g.istio && g.istioPath === path));
+      if (!current && readFileSync(path, "utf8").includes(GENERATED_MARK)) rmSync(path);
     }
   }
   for (const g of generated) {
@@ -145,7 +149,7 @@ function writeGenerated(options: GenerateOptions, generated: GeneratedManifest[]
     const sources = [join(g.name, "spec.yaml"), join(g.name, "examples", "wasmplugin.yaml")].map((p) => relative(base, join(resolve(options.pluginsDir), p)));
     const header = [`${GENERATED_MARK} from ${sources.join(" and ")}. Do not edit.`];
     writeIfChanged(g.higressPath, renderYaml(g.higress, header));
-    writeIfChanged(g.istioPath, renderYaml(g.istio, header));
+    if (g.istio) writeIfChanged(g.istioPath, renderYaml(g.istio, header));
   }
 }
 

@@ -21,6 +21,8 @@ export interface FixturePlugin {
   extraFiles?: Record<string, string | Uint8Array>;
   defaultConfig?: Record<string, unknown>;
   matchRules?: Record<string, unknown>[];
+  /** spec.yaml info.x-gateways, when set. */
+  gateways?: string[];
 }
 
 export const KEY_AUTH_LIKE: FixturePlugin = {
@@ -43,6 +45,7 @@ export function specYamlFor(p: FixturePlugin): Record<string, unknown> {
       description: `Fixture plugin ${p.name} for the OCI tooling tests.`,
       version: p.version,
       contact: { name: "tests" },
+      ...(p.gateways ? { "x-gateways": p.gateways } : {}),
     },
     spec: {
       phase: p.phase,
