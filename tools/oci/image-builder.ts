@@ -2,7 +2,8 @@
 //  - "higress": Higress's plugin image: one layer per file (spec.yaml, README*.md, icon.png) and the
 //    module as plugin.wasm inside plugin.tar.gz, the LAST layer; config is oras's empty `{}` (see media-types.ts).
 //  - "istio": the single-layer "compat" image older Istio fetchers require: the same plugin.tar.gz layer
-//    (same digest, so registries store it once) under a standard OCI image config.
+//    (same digest, so registries store it once) under a standard OCI image config. Not built for a plugin
+//    whose spec.yaml limits it to Higress (info.x-gateways): Istio's Envoy could not load its module.
 // Every byte is a function of the inputs: no clocks, no host names, JSON with a fixed key order.
 import { createHash } from "node:crypto";
 import { tarSingleFile, gzipDeterministic } from "./deterministic-archive.ts";
@@ -76,22 +77,21 @@ export async function buildPluginImages(plugin: PluginSource, wasm: Uint8Array, 
     pluginLayer,
   ];
 
-  // Istio compat: what `FROM scratch / COPY plugin.wasm /` produces, so docker/podman tooling reads it too.
-  const istioConfig = addBlob(
-    MT.OCI_IMAGE_CONFIG,
-    jsonBytes({
-      ...(provenance.sourceDateEpoch !== undefined ? { created: isoDate(provenance.sourceDateEpoch) } : {}),
-      architecture: "wasm",
-      os: "wasip1",
-      config: { Labels: annotations },
-      rootfs: { type: "layers", diff_ids: [sha256Digest(pluginTar)] },
-    }),
-  );
-
-  const images = [
-    manifestFor("higress", higressConfig, higressLayers, annotations, addBlob),
-    manifestFor("istio", istioConfig, [pluginLayer], annotations, addBlob),
-  ];
+  const images = [manifestFor("higress", higressConfig, higressLayers, annotations, addBlob)];
+  if (plugin.gateways.includes("istio")) {
+    // Istio compat: what `FROM scratch / COPY plugin.wasm /` produces, so docker/podman tooling reads it too.
+    const istioConfig = addBlob(
+      MT.OCI_IMAGE_CONFIG,
+      jsonBytes({
+        ...(provenance.sourceDateEpoch !== undefined ? { created: isoDate(provenance.sourceDateEpoch) } : {}),
+        architecture: "wasm",
+        os: "wasip1",
+        config: { Labels: annotations },
+        rootfs: { type: "layers", diff_ids: [sha256Digest(pluginTar)] },
+      }),
+    );
+    images.push(manifestFor("istio", istioConfig, [pluginLayer], annotations, addBlob));
+  }
   return { name: plugin.name, version: plugin.version, images, blobs };
 }
 

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readLayout } from "./oci-layout.ts";
 import { fixtureWasm, KEY_AUTH_LIKE, RATE_LIMIT_LIKE, runCli, snapshotTree, writeFixtures } from "./testing/fixtures.ts";
 
 const SOURCE = "https://example.org/ai-gateway-wasm";
@@ -114,6 +115,16 @@ describe("make image (OCI layouts)", () => {
     const tarBytes = gnuTarDecompress(layout.blob(istio.layers[0].digest));
     expect(config).toMatchObject({ architecture: "wasm", os: "wasip1", rootfs: { type: "layers", diff_ids: [sha256(tarBytes)] } });
     expect(config.config.Labels["org.opencontainers.image.version"]).toBe("1.2.3");
+  });
+
+  it("builds only the Higress image for a plugin limited to Higress (spec.yaml x-gateways)", async () => {
+    const only = await writeFixtures([{ ...RATE_LIMIT_LIKE, gateways: ["higress"] }]);
+    const dir = join(only.root, "oci");
+    await buildInto(only, dir);
+    const built = openLayout(join(dir, "demo-limit"));
+    expect(built.index.manifests.map((m: any) => m.annotations["org.opencontainers.image.ref.name"])).toEqual(["higress"]);
+    // The layout reader used by `make push` accepts it and yields the one image.
+    expect(readLayout(dir, "demo-limit").images.map((i) => i.variant)).toEqual(["higress"]);
   });
 
   it("packs plugin.wasm alone, owned by 0:0, mode 0644, at time 0, readable by GNU tar", () => {

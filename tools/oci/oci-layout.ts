@@ -1,7 +1,7 @@
 // Writes and reads OCI image layout directories (image-spec "image-layout.md"): one per plugin,
-// <outDir>/<name>/{oci-layout, index.json, blobs/sha256/<hex>}. index.json lists the plugin's two manifests,
-// told apart by org.opencontainers.image.ref.name = "higress" | "istio", so skopeo and other tools address
-// them as oci:<outDir>/<name>:higress and oci:<outDir>/<name>:istio.
+// <outDir>/<name>/{oci-layout, index.json, blobs/sha256/<hex>}. index.json lists the plugin's manifests (two,
+// or only Higress's for a Higress-only plugin), told apart by org.opencontainers.image.ref.name =
+// "higress" | "istio", so skopeo and other tools address them as oci:<outDir>/<name>:higress and :istio.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ANNOTATION, OCI_INDEX } from "./media-types.ts";
@@ -62,6 +62,8 @@ export function readLayout(outDir: string, name: string): LayoutPlugin {
   const images: LayoutImage[] = [];
   for (const variant of VARIANTS) {
     const entry = index.manifests.find((m: any) => m.annotations?.[ANNOTATION.refName] === variant);
+    // A Higress-only plugin has no Istio image (image-builder.ts); every plugin has a Higress one.
+    if (!entry && variant !== "higress") continue;
     if (!entry) throw new LayoutError(`${dir}: index.json has no "${variant}" image; rebuild with \`make image\``);
     const manifest: Descriptor = { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
     const manifestBytes = readBlob(dir, manifest);
