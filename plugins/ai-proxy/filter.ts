@@ -24,11 +24,11 @@ import { Attributes, Metrics } from "./metrics";
 import { chatPath, chatRequest, ProviderRequest } from "./provider-call";
 import { ResponseTranslator } from "./providers/provider";
 import { Attempts } from "./retry";
-import { ScanResult, SseEvent, SseParser, SseWriter } from "./sse";
+import { ScanResult, SseParser, SseWriter } from "./sse";
 import { TokenPool, TokenPools } from "./tokens";
 import { ClientTranslator, toOpenAiRequest } from "./translate/anthropic-client";
 import { scanRequest, spliceRequest, topLevelValue } from "./translate/openai-splice";
-import { mentionsUsage, parseJson, readOpenAiUsage, readUsageBytes, readUsageObject, Usage } from "./usage";
+import { parseJson, readUsageBytes, readUsageObject, Usage } from "./usage";
 
 const H_PATH = String.UTF8.encode(":path");
 const H_AUTHORITY = String.UTF8.encode(":authority");
@@ -109,6 +109,8 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   private reshapeError: bool = false;
   private sse: SseParser | null = null;
   private readonly scanned: ScanResult = new ScanResult();
+  /** A translated stream's output for the chunk at hand (one buffer, reused chunk after chunk). */
+  private streamOut: SseWriter | null = null;
   private translator: ResponseTranslator | null = null;
   private clientTranslator: ClientTranslator | null = null;
   private sawDone: bool = false;
@@ -353,6 +355,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     const json = contentType !== null && contentType.includes("json");
     this.reshapeError = this.status >= 400 && !pc.original && (translating || !pc.provider.speaksOpenAI || !json);
     if (this.isSse) this.sse = new SseParser();
+    if (this.isSse && translating) this.streamOut = new SseWriter();
     return translating;
   }
 
@@ -488,42 +491,44 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       return joined.buffer;
     }
     // Translation: the chunk is replaced by the translated events it completed.
-    const events = this.sse!.feed(chunk);
-    let openAiEvents = events;
-    if (translator !== null) {
-      const w = new SseWriter();
-      for (let i = 0; i < events.length; i++) translator.event(events[i], w);
-      if (end) translator.end(w);
-      copyUsage(translator.usage, this.usage);
-      this.sawDone = translator.complete;
-      openAiEvents = new SseParser().feed(w.toBuffer());
+    const parser = this.sse!;
+    const count = parser.push(chunk);
+    const out = this.streamOut!;
+    out.clear();
+    if (client === null) {
+      // The provider's events straight into OpenAI events.
+      const t = translator!;
+      for (let k = 0; k < count; k++) t.event(parser.eventAt(k), out);
+      if (end) t.end(out);
+      copyUsage(t.usage, this.usage);
+      this.sawDone = t.complete;
     } else {
-      for (let i = 0; i < events.length; i++) this.observe(events[i]);
-    }
-    const out = new SseWriter();
-    if (client !== null) {
-      for (let i = 0; i < openAiEvents.length; i++) client.event(openAiEvents[i], out);
+      if (translator === null) {
+        // OpenAI events to the Anthropic client; the client translator reads their usage itself.
+        for (let k = 0; k < count; k++) {
+          const ev = parser.eventAt(k);
+          if (ev.dataEquals(DONE)) this.sawDone = true;
+          client.event(ev, out);
+        }
+      } else {
+        // Two steps: the provider's events become OpenAI events, which become the client's.
+        const openAi = new SseWriter();
+        for (let k = 0; k < count; k++) translator.event(parser.eventAt(k), openAi);
+        if (end) translator.end(openAi);
+        copyUsage(translator.usage, this.usage);
+        this.sawDone = translator.complete;
+        const inner = new SseParser();
+        const n = inner.push(openAi.toBuffer());
+        for (let k = 0; k < n; k++) client.event(inner.eventAt(k), out);
+      }
       if (end) client.end(out, this.sawDone);
       copyUsage(client.usage, this.usage);
-    } else {
-      for (let i = 0; i < openAiEvents.length; i++) out.raw(openAiEvents[i].raw);
     }
     if (end && !this.sawDone) {
       this.streamBroken = true;
       if (client === null) out.raw(errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete"));
     }
     return out.toBuffer();
-  }
-
-  /** Reads an OpenAI stream event for usage and the end marker. */
-  private observe(ev: SseEvent): void {
-    if (ev.dataEquals(DONE)) {
-      this.sawDone = true;
-      return;
-    }
-    if (!mentionsUsage(ev.data)) return;
-    const doc = parseJson(ev.data);
-    if (doc !== null) readOpenAiUsage(doc, this.usage);
   }
 
   // ---- end of stream

@@ -7,36 +7,78 @@ import { JsonWriter } from "../common/json-writer";
 export class SseEvent {
   /** The `event:` field ("" when absent: a "message" event). */
   event: string = "";
-  /** The data lines joined with "\n", as UTF-8. */
-  data: ArrayBuffer = EMPTY;
-  /** Where the event's bytes lie in the buffer it was read from (copied only when asked for). */
+  /**
+   * The data lines joined with "\n", as UTF-8: `dataLength` bytes at `dataPtr`. Usually they lie in
+   * the chunk the event was read from (one data line); several lines are joined into a copy.
+   */
+  dataPtr: usize = changetype<usize>(EMPTY);
+  dataLength: i32 = 0;
+  /** The event's bytes as received: `rawLength` bytes at `rawPtr`. */
+  rawPtr: usize = changetype<usize>(EMPTY);
+  rawLength: i32 = 0;
+  /** What keeps the bytes above alive: the buffer read from, and the joined data when there is one. */
   private source: ArrayBuffer = EMPTY;
-  private start: i32 = 0;
-  private end: i32 = 0;
+  private joined: ArrayBuffer | null = null;
 
-  /** The event's bytes as received (for passing events through unchanged). */
-  get raw(): ArrayBuffer {
-    return this.source.slice(this.start, this.end);
+  /** The data as a buffer of its own (a copy unless it already is one). */
+  get data(): ArrayBuffer {
+    const joined = this.joined;
+    if (joined !== null && changetype<usize>(joined) == this.dataPtr && joined.byteLength == this.dataLength) return joined;
+    const copy = new ArrayBuffer(this.dataLength);
+    memory.copy(changetype<usize>(copy), this.dataPtr, this.dataLength);
+    return copy;
   }
 
-  /** Records the bytes [start, end) of `source` as the event's own. */
-  readFrom(source: ArrayBuffer, start: i32, end: i32): void {
+  set data(bytes: ArrayBuffer) {
+    this.joined = bytes;
+    this.dataPtr = changetype<usize>(bytes);
+    this.dataLength = bytes.byteLength;
+  }
+
+  /** The event's bytes as received, in a buffer of their own (for passing events through unchanged). */
+  get raw(): ArrayBuffer {
+    const copy = new ArrayBuffer(this.rawLength);
+    memory.copy(changetype<usize>(copy), this.rawPtr, this.rawLength);
+    return copy;
+  }
+
+  /** Starts the event over as the `len` bytes at `ptr`, which `source` holds. */
+  readFrom(source: ArrayBuffer, ptr: usize, len: i32): void {
+    this.event = "";
     this.source = source;
-    this.start = start;
-    this.end = end;
+    this.joined = null;
+    this.rawPtr = ptr;
+    this.rawLength = len;
+    this.dataPtr = changetype<usize>(EMPTY);
+    this.dataLength = 0;
+  }
+
+  /** Adds a data line (the bytes [ptr, ptr + len) of the source). */
+  addData(ptr: usize, len: i32, first: bool): void {
+    if (first) {
+      this.dataPtr = ptr;
+      this.dataLength = len;
+      return;
+    }
+    const joined = new ArrayBuffer(this.dataLength + 1 + len);
+    const j = changetype<usize>(joined);
+    memory.copy(j, this.dataPtr, this.dataLength);
+    store<u8>(j + this.dataLength, 0x0a);
+    memory.copy(j + this.dataLength + 1, ptr, len);
+    this.data = joined;
   }
 
   dataEquals(s: string): bool {
     // ASCII markers ("[DONE]") compared without encoding the string.
-    const n = this.data.byteLength;
+    const n = this.dataLength;
     if (n != s.length) return false;
-    const p = changetype<usize>(this.data);
+    const p = this.dataPtr;
     for (let i = 0; i < n; i++) if (<i32>load<u8>(p + i) != s.charCodeAt(i)) return false;
     return true;
   }
 
   dataString(): string {
-    return String.UTF8.decode(this.data);
+    return String.UTF8.decodeUnsafe(this.dataPtr, this.dataLength);
   }
 }
 
@@ -71,6 +113,9 @@ export class SseParser {
   /** Event boundaries found by the last split: start, end (past the blank line) pairs. */
   private bounds: StaticArray<i32> = new StaticArray<i32>(64);
   private boundCount: i32 = 0;
+  /** The buffer the last push split (the chunk, or the held-back bytes joined with it). */
+  private buf: ArrayBuffer = EMPTY;
+  private readonly current: SseEvent = new SseEvent();
 
   /** Bytes held back because their event is not complete yet. */
   get pendingBytes(): i32 {
@@ -123,19 +168,38 @@ export class SseParser {
     this.boundCount++;
   }
 
-  /** Feeds a chunk; returns the events it completed, in order. */
+  /**
+   * Feeds a chunk; returns how many events it completed. Read them, in order, with eventAt() before
+   * the next push.
+   */
+  push(chunk: ArrayBuffer): i32 {
+    this.buf = this.split(chunk);
+    return this.boundCount;
+  }
+
+  /**
+   * Event `k` of the last push, read into one object the parser reuses: valid until the next eventAt
+   * or push, so keep what you need of it, never the event.
+   */
+  eventAt(k: i32): SseEvent {
+    return this.read(k, this.current);
+  }
+
+  /** Feeds a chunk; returns the events it completed, in order, each an object of its own. */
   feed(chunk: ArrayBuffer): SseEvent[] {
-    const buf = this.split(chunk);
-    const p = changetype<usize>(buf);
-    const events = new Array<SseEvent>(this.boundCount);
-    for (let k = 0; k < this.boundCount; k++) {
-      const start = unchecked(this.bounds[k * 2]);
-      const end = unchecked(this.bounds[k * 2 + 1]);
-      const ev = parseEvent(p + start, end - start);
-      ev.readFrom(buf, start, end);
-      events[k] = ev;
-    }
+    const n = this.push(chunk);
+    const events = new Array<SseEvent>(n);
+    for (let k = 0; k < n; k++) events[k] = this.read(k, new SseEvent());
     return events;
+  }
+
+  private read(k: i32, ev: SseEvent): SseEvent {
+    const start = unchecked(this.bounds[k * 2]);
+    const end = unchecked(this.bounds[k * 2 + 1]);
+    const buf = this.buf;
+    ev.readFrom(buf, changetype<usize>(buf) + start, end - start);
+    parseEvent(ev);
+    return ev;
   }
 
   /**
@@ -151,7 +215,9 @@ export class SseParser {
       const len = unchecked(this.bounds[k * 2 + 1]) - start;
       const usage = contains(p + start, len, USAGE_BYTES);
       if (!usage && !contains(p + start, len, DONE_BYTES)) continue;
-      const ev = parseEvent(p + start, len);
+      const ev = this.current;
+      ev.readFrom(buf, p + start, len);
+      parseEvent(ev);
       if (ev.dataEquals(DONE)) out.done = true;
       else if (usage) out.usageData.push(ev.data);
     }
@@ -189,10 +255,11 @@ function eventName(ptr: usize, len: i32): string {
   return String.UTF8.decodeUnsafe(ptr, len);
 }
 
-/** Parses the lines of one event (`len` bytes, each line ended by CR, LF or CRLF). */
-function parseEvent(ptr: usize, len: i32): SseEvent {
-  const ev = new SseEvent();
-  let data: ArrayBuffer | null = null;
+/** Reads the fields of the event whose bytes `ev` was just given (lines ended by CR, LF or CRLF). */
+function parseEvent(ev: SseEvent): void {
+  const ptr = ev.rawPtr;
+  const len = ev.rawLength;
+  let dataLines = 0;
   let start = 0;
   while (start < len) {
     let end = start;
@@ -206,17 +273,7 @@ function parseEvent(ptr: usize, len: i32): SseEvent {
       const nameLen = colon - start;
       if (nameLen == 4 && load<u32>(ptr + start) == 0x61746164) {
         // "data"
-        const valueLen = end - valueStart;
-        if (data === null) {
-          data = new ArrayBuffer(valueLen);
-          memory.copy(changetype<usize>(data), ptr + valueStart, valueLen);
-        } else {
-          const joined = new ArrayBuffer(data.byteLength + 1 + valueLen);
-          memory.copy(changetype<usize>(joined), changetype<usize>(data), data.byteLength);
-          store<u8>(changetype<usize>(joined) + data.byteLength, 0x0a);
-          memory.copy(changetype<usize>(joined) + data.byteLength + 1, ptr + valueStart, valueLen);
-          data = joined;
-        }
+        ev.addData(ptr + valueStart, end - valueStart, dataLines++ == 0);
       } else if (nameLen == 5 && load<u32>(ptr + start) == 0x6e657665 && load<u8>(ptr + start + 4) == 0x74) {
         // "event"
         ev.event = eventName(ptr + valueStart, end - valueStart);
@@ -224,8 +281,6 @@ function parseEvent(ptr: usize, len: i32): SseEvent {
     }
     start = next;
   }
-  if (data !== null) ev.data = data;
-  return ev;
 }
 
 /**
@@ -237,6 +292,11 @@ export class SseWriter {
 
   raw(b: ArrayBuffer): void {
     this.out.rawBuffer(b);
+  }
+
+  /** An event as it was received. */
+  copy(ev: SseEvent): void {
+    this.out.raw(ev.rawPtr, ev.rawLength);
   }
 
   /** One event: optional `event:` line and one `data:` line (data must not contain newlines). */

@@ -46,17 +46,54 @@ export class JsonWriter {
 
   /** Appends ASCII text as is (punctuation, keys known to need no escaping, numbers). */
   ascii(s: string): JsonWriter {
-    this.reserve(s.length);
+    const n = s.length;
+    this.reserve(n);
     const base = changetype<usize>(this.buf) + this.len;
-    for (let i = 0; i < s.length; i++) store<u8>(base + i, <u8>s.charCodeAt(i));
-    this.len += s.length;
+    const units = changetype<usize>(s);
+    for (let i = 0; i < n; i++) store<u8>(base + i, load<u16>(units + (<usize>i << 1)));
+    this.len += n;
     return this;
   }
 
   /** A JSON string literal of `s`, escaped. */
   string(s: string): JsonWriter {
+    // Most strings written are ASCII: escaped straight from the UTF-16 units, without encoding a copy.
+    if (isAscii(s)) return this.asciiString(s);
     const utf8 = String.UTF8.encode(s);
     return this.stringBytes(changetype<usize>(utf8), utf8.byteLength);
+  }
+
+  private asciiString(s: string): JsonWriter {
+    const n = s.length;
+    this.reserve(n + 2);
+    const units = changetype<usize>(s);
+    let o = changetype<usize>(this.buf) + this.len;
+    store<u8>(o++, 0x22);
+    let i = 0;
+    for (; i < n; i++) {
+      const c = load<u16>(units + (<usize>i << 1));
+      if (c < 0x20 || c == 0x22 || c == 0x5c) break;
+      store<u8>(o++, <u8>c);
+    }
+    this.len = <i32>(o - changetype<usize>(this.buf));
+    // The rest has something to escape: byte by byte, as stringBytes does.
+    for (; i < n; i++) this.escaped(<u8>load<u16>(units + (<usize>i << 1)));
+    return this.byte(0x22);
+  }
+
+  /** One ASCII byte inside a string literal, escaped when JSON requires it. */
+  private escaped(c: u8): void {
+    if (c >= 0x20 && c != 0x22 && c != 0x5c) this.byte(c);
+    else if (c == 0x22) this.ascii("\\\"");
+    else if (c == 0x5c) this.ascii("\\\\");
+    else if (c == 0x0a) this.ascii("\\n");
+    else if (c == 0x0d) this.ascii("\\r");
+    else if (c == 0x09) this.ascii("\\t");
+    else {
+      this.ascii("\\u00");
+      this.byte(<u8>HEX.charCodeAt(c >> 4));
+      this.byte(<u8>HEX.charCodeAt(c & 15));
+    }
   }
 
   /** A JSON string literal of UTF-8 bytes, escaped. */
@@ -69,16 +106,7 @@ export class JsonWriter {
       if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
       this.raw(ptr + start, i - start);
       start = i + 1;
-      if (c == 0x22) this.ascii("\\\"");
-      else if (c == 0x5c) this.ascii("\\\\");
-      else if (c == 0x0a) this.ascii("\\n");
-      else if (c == 0x0d) this.ascii("\\r");
-      else if (c == 0x09) this.ascii("\\t");
-      else {
-        this.ascii("\\u00");
-        this.byte(<u8>HEX.charCodeAt(c >> 4));
-        this.byte(<u8>HEX.charCodeAt(c & 15));
-      }
+      this.escaped(c);
     }
     this.raw(ptr + start, n - start);
     return this.byte(0x22);
@@ -151,6 +179,13 @@ export class JsonWriter {
   reset(): void {
     this.len = 0;
   }
+}
+
+function isAscii(s: string): bool {
+  const units = changetype<usize>(s);
+  const n = s.length;
+  for (let i = 0; i < n; i++) if (load<u16>(units + (<usize>i << 1)) >= 0x80) return false;
+  return true;
 }
 
 /** Parses JSON bytes already known to be valid (see json-check.ts); null if they were not. */

@@ -7,6 +7,7 @@ import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, readUsageAt, readUsageObject, Usage } from "../usage";
 import { JsonView, Kind } from "./json-path";
+import { writeStringLiteral } from "./json-string";
 import { smallInteger } from "./openai-response";
 
 // ---- request: Anthropic Messages → OpenAI chat completions
@@ -286,9 +287,8 @@ export class ClientTranslator {
   /** One OpenAI chunk event → Anthropic events. */
   event(ev: SseEvent, out: SseWriter): void {
     if (ev.dataEquals("[DONE]")) return;
-    const data = ev.data;
-    if (checkJson(changetype<usize>(data), data.byteLength).length) return;
-    if (!this.plainChunk(JsonView.of(data), out)) this.parsedChunk(parseValid(data), out);
+    if (checkJson(ev.dataPtr, ev.dataLength).length) return;
+    if (!this.plainChunk(new JsonView(ev.dataPtr, ev.dataLength), out)) this.parsedChunk(parseValid(ev.data), out);
   }
 
   /** Any chunk, from the JSON library's tree. */
@@ -351,12 +351,17 @@ export class ClientTranslator {
         else if (d.is("tool_calls") && doc.kind(d.value) == Kind.Array) return false;
       }
     }
-    this.begin(doc.string(id), out);
+    // The id is read only from the chunk that starts the message.
+    this.begin(this.started ? null : doc.string(id), out);
     if (doc.kind(usage) == Kind.Object) readUsageAt(doc, usage, this.usage);
     const f = doc.string(finish);
     if (f !== null) this.finish = f;
-    const text = doc.string(content);
-    if (text !== null) this.textDelta(text, out);
+    // An empty text adds nothing; any other is copied as it came, not decoded and encoded again.
+    if (doc.kind(content) == Kind.String && doc.end(content) - content > 2) {
+      const w = this.openTextDelta(out);
+      writeStringLiteral(w, doc.ptr, content, doc.end(content));
+      this.closeTextDelta(w, out);
+    }
     return true;
   }
 
@@ -368,9 +373,18 @@ export class ClientTranslator {
 
   private textDelta(text: string, out: SseWriter): void {
     if (!text.length) return;
+    this.closeTextDelta(this.openTextDelta(out).string(text), out);
+  }
+
+  /** Starts a text delta event (opening the text block first if needed); write the text, then close. */
+  private openTextDelta(out: SseWriter): JsonWriter {
     this.openText(out);
     const w = smallInteger(out.open("content_block_delta").ascii('{"type":"content_block_delta","index":'), this.open);
-    w.ascii(',"delta":{"type":"text_delta","text":').string(text).ascii("}}");
+    return w.ascii(',"delta":{"type":"text_delta","text":');
+  }
+
+  private closeTextDelta(w: JsonWriter, out: SseWriter): void {
+    w.ascii("}}");
     out.close();
   }
 

@@ -20,7 +20,7 @@ export class ClaudeNativeReader extends ResponseTranslator {
   }
 
   event(ev: SseEvent, out: SseWriter): void {
-    out.raw(ev.raw);
+    out.copy(ev);
     // Anthropic names every event; the many content_block_delta events are passed on without parsing.
     const name = ev.event;
     if (name == "message_stop") {

@@ -85,9 +85,8 @@ export class ClaudeToOpenAi extends ResponseTranslator {
   }
 
   event(ev: SseEvent, out: SseWriter): void {
-    const bytes = ev.data;
-    if (checkJson(changetype<usize>(bytes), bytes.byteLength).length) return;
-    if (!this.plainEvent(ev, JsonView.of(bytes), out)) this.parsedEvent(ev, parseValid(bytes), out);
+    if (checkJson(ev.dataPtr, ev.dataLength).length) return;
+    if (!this.plainEvent(ev, new JsonView(ev.dataPtr, ev.dataLength), out)) this.parsedEvent(ev, parseValid(ev.data), out);
   }
 
   /** Any event, from the JSON library's tree. */
@@ -160,10 +159,21 @@ export class ClaudeToOpenAi extends ResponseTranslator {
     const c = this.chunks;
     if (typed ? doc.stringIs(type, "content_block_delta") : ev.event == "content_block_delta") {
       if (doc.kind(delta) != Kind.Object) return true;
-      const kind = doc.member(delta, "type");
-      if (doc.stringIs(kind, "text_delta")) c.text(out, 0, "content", doc.stringMember(delta, "text"));
-      else if (doc.stringIs(kind, "thinking_delta")) c.text(out, 0, "reasoning_content", doc.stringMember(delta, "thinking"));
-      else if (doc.stringIs(kind, "input_json_delta")) this.toolArgs(<i32>doc.integerOr(index, -1), doc.stringMember(delta, "partial_json"), out);
+      let kind = -1, text = -1, thinking = -1, json = -1;
+      const d = doc.members(delta);
+      while (d.next()) {
+        if (d.is("type")) kind = d.value;
+        else if (d.is("text")) text = d.value;
+        else if (d.is("thinking")) thinking = d.value;
+        else if (d.is("partial_json")) json = d.value;
+      }
+      // The texts are copied from the event as they came (c.textAt), not decoded and encoded again.
+      if (doc.stringIs(kind, "text_delta")) c.textAt(out, 0, "content", doc, text);
+      else if (doc.stringIs(kind, "thinking_delta")) c.textAt(out, 0, "reasoning_content", doc, thinking);
+      else if (doc.stringIs(kind, "input_json_delta")) {
+        const args = doc.string(json);
+        this.toolArgs(<i32>doc.integerOr(index, -1), args === null ? "" : args, out);
+      }
     } else if (typed ? doc.stringIs(type, "content_block_start") : ev.event == "content_block_start") {
       if (doc.kind(block) != Kind.Object) return true;
       const blockType = doc.member(block, "type");

@@ -66,8 +66,11 @@ export function valueEnd(p: usize, i: i32, n: i32): i32 {
 
 /** Whether the string [start, end) (quotes included) is spelled exactly `ascii`, byte for byte. */
 export function keyIs(p: usize, start: i32, end: i32, ascii: string): bool {
-  if (end - start - 2 != ascii.length) return false;
-  for (let k = 0; k < ascii.length; k++) if (load<u8>(p + start + 1 + k) != <u8>ascii.charCodeAt(k)) return false;
+  const n = ascii.length;
+  if (end - start - 2 != n) return false;
+  const units = changetype<usize>(ascii);
+  const bytes = p + start + 1;
+  for (let k = 0; k < n; k++) if (<u32>load<u8>(bytes + k) != <u32>load<u16>(units + (<usize>k << 1))) return false;
   return true;
 }
 
@@ -138,10 +141,12 @@ function stringMatches(p: usize, start: i32, end: i32, s: string): bool {
   // Decoding never gives more code units than there are bytes.
   if (n < s.length) return false;
   if (n == s.length) {
+    const bytes = p + start + 1;
+    const units = changetype<usize>(s);
     let same = true;
     for (let k = 0; k < n; k++) {
-      const c = <i32>load<u8>(p + start + 1 + k);
-      if (c >= 0x80 || c != s.charCodeAt(k)) {
+      const c = <u32>load<u8>(bytes + k);
+      if (c >= 0x80 || c != <u32>load<u16>(units + (<usize>k << 1))) {
         same = false;
         break;
       }

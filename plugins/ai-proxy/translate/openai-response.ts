@@ -5,6 +5,8 @@ import { nowNanos } from "../../common/host";
 import { JSON, JsonWriter } from "../../common/json-writer";
 import { SseWriter } from "../sse";
 import { Usage } from "../usage";
+import { JsonView } from "./json-path";
+import { writeStringAt } from "./json-string";
 
 export class ToolCall {
   constructor(public id: string, public name: string, public args: string) {}
@@ -153,6 +155,16 @@ export class ChunkStream {
     this.role(out);
     const w = this.openChoice(out, index);
     w.ascii('{"').ascii(field).ascii('":').string(text).byte(0x7d);
+    this.closeChoice(out, w, "");
+  }
+
+  /** text() with the text at `at` in `doc` ("" when that is not a string), copied as it came when it can be. */
+  textAt(out: SseWriter, index: i32, field: string, doc: JsonView, at: i32): void {
+    this.role(out);
+    const w = this.openChoice(out, index);
+    w.ascii('{"').ascii(field).ascii('":');
+    writeStringAt(w, doc, at);
+    w.byte(0x7d);
     this.closeChoice(out, w, "");
   }
 
