@@ -78,8 +78,17 @@ describe("cluster-key-rate-limit configuration", () => {
   });
 
   it("accepts the configuration its generated WasmPlugin carries (examples/wasmplugin.yaml)", () => {
-    const manifest = parseYaml(readFileSync(new URL("../../deploy/istio/cluster-key-rate-limit.yaml", import.meta.url), "utf8"));
-    load(manifest.spec.pluginConfig).close();
+    // Higress-only, so deploy/higress is its one manifest; Higress's controller hands the plugin the
+    // defaultConfig with each match rule as a `_rules_` entry.
+    const spec = parseYaml(readFileSync(new URL("../../deploy/higress/cluster-key-rate-limit.yaml", import.meta.url), "utf8")).spec;
+    const matchKeys: Record<string, string> = { ingress: "_match_route_", domain: "_match_domain_", service: "_match_service_" };
+    const rules = spec.matchRules.map((rule: Record<string, any>) => {
+      const entry: Record<string, unknown> = { ...rule.config };
+      for (const [field, key] of Object.entries(matchKeys)) if (rule[field]) entry[key] = rule[field];
+      return entry;
+    });
+    expect(rules.length).toBeGreaterThan(0);
+    load({ ...spec.defaultConfig, _rules_: rules }).close();
   });
 
   it("accepts every redis field, IPv6 blocks, per-IP from the connection, and rules", () => {
