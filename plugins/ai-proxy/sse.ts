@@ -137,11 +137,9 @@ export class SseParser {
     let lineStart = 0;
     let i = 0;
     while (i < n) {
+      i = lineBreak(p, i, n);
+      if (i == n) break;
       const c = load<u8>(p + i);
-      if (c != 0x0a && c != 0x0d) {
-        i++;
-        continue;
-      }
       // A CR at the very end might be the first half of CRLF: wait for the next byte.
       if (c == 0x0d && i + 1 >= n) break;
       const lineEnd = i;
@@ -243,16 +241,36 @@ function eventName(ptr: usize, len: i32): string {
   for (let k = 0; k < KNOWN_NAMES.length; k++) {
     const name = unchecked(KNOWN_NAMES[k]);
     if (name.length != len) continue;
-    let same = true;
-    for (let i = 0; i < len; i++) {
-      if (<i32>load<u8>(ptr + i) != name.charCodeAt(i)) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return name;
+    const units = changetype<usize>(name);
+    let i = 0;
+    while (i < len && <u32>load<u8>(ptr + i) == <u32>load<u16>(units + (<usize>i << 1))) i++;
+    if (i == len) return name;
   }
   return String.UTF8.decodeUnsafe(ptr, len);
+}
+
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+
+/** Whether one of the 8 bytes of `x` is zero (the classic bit trick: exact, no false positives). */
+// @ts-ignore: decorator
+@inline function hasZeroByte(x: u64): bool {
+  return ((x - ONES) & ~x & HIGHS) != 0;
+}
+
+/** The offset of the first CR or LF at or after `i` (`n` when none): 8 bytes at a time over long lines. */
+function lineBreak(p: usize, i: i32, n: i32): i32 {
+  while (i + 8 <= n) {
+    const x = load<u64>(p + i);
+    if (hasZeroByte(x ^ (ONES * 0x0a)) || hasZeroByte(x ^ (ONES * 0x0d))) break;
+    i += 8;
+  }
+  while (i < n) {
+    const c = load<u8>(p + i);
+    if (c == 0x0a || c == 0x0d) return i;
+    i++;
+  }
+  return n;
 }
 
 /** Reads the fields of the event whose bytes `ev` was just given (lines ended by CR, LF or CRLF). */
@@ -262,8 +280,7 @@ function parseEvent(ev: SseEvent): void {
   let dataLines = 0;
   let start = 0;
   while (start < len) {
-    let end = start;
-    while (end < len && load<u8>(ptr + end) != 0x0a && load<u8>(ptr + end) != 0x0d) end++;
+    const end = lineBreak(ptr, start, len);
     const next = end < len && load<u8>(ptr + end) == 0x0d && end + 1 < len && load<u8>(ptr + end + 1) == 0x0a ? end + 2 : end + 1;
     if (end > start && load<u8>(ptr + start) != 0x3a) {
       let colon = start;

@@ -6,7 +6,7 @@ import { checkJson } from "../../common/json-check";
 import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, readUsageAt, readUsageObject, Usage } from "../usage";
-import { JsonView, Kind } from "./json-path";
+import { Elements, JsonView, Kind, Members } from "./json-path";
 import { writeStringLiteral } from "./json-string";
 import { smallInteger } from "./openai-response";
 
@@ -206,6 +206,10 @@ export class ClientTranslator {
   /** OpenAI tool-call index → Anthropic block index of that call. */
   private toolBlocks: Map<i32, i32> = new Map();
   private finish: string = "";
+  /** Stream chunks are read through one view and one pair of cursors, moved from chunk to chunk. */
+  private readonly view: JsonView = new JsonView(0, 0);
+  private readonly members: Members = new Members(this.view, -1);
+  private readonly elements: Elements = new Elements(this.view, -1);
 
   constructor(readonly model: string, readonly stream: bool) {}
 
@@ -288,7 +292,7 @@ export class ClientTranslator {
   event(ev: SseEvent, out: SseWriter): void {
     if (ev.dataEquals("[DONE]")) return;
     if (checkJson(ev.dataPtr, ev.dataLength).length) return;
-    if (!this.plainChunk(new JsonView(ev.dataPtr, ev.dataLength), out)) this.parsedChunk(parseValid(ev.data), out);
+    if (!this.plainChunk(this.view.over(ev.dataPtr, ev.dataLength), out)) this.parsedChunk(parseValid(ev.data), out);
   }
 
   /** Any chunk, from the JSON library's tree. */
@@ -325,7 +329,8 @@ export class ClientTranslator {
     const root = doc.root();
     if (doc.kind(root) != Kind.Object) return true; // the parse ignores it too
     let id = -1, usage = -1, choices = -1;
-    const m = doc.members(root);
+    // One cursor, reused for each object in turn (nothing allocated per chunk).
+    const m = this.members.over(doc, root);
     while (m.next()) {
       if (m.is("id")) id = m.value;
       else if (m.is("usage")) usage = m.value;
@@ -333,22 +338,22 @@ export class ClientTranslator {
     }
     let finish = -1, content = -1;
     if (doc.kind(choices) == Kind.Array) {
-      const e = doc.elements(choices);
+      const e = this.elements.over(doc, choices);
       let choice = -1;
       while (e.next()) {
         if (choice >= 0) return false; // several choices
         choice = e.value;
       }
       let delta = -1;
-      const c = doc.members(choice);
-      while (c.next()) {
-        if (c.is("finish_reason")) finish = c.value;
-        else if (c.is("delta")) delta = c.value;
+      m.over(doc, choice);
+      while (m.next()) {
+        if (m.is("finish_reason")) finish = m.value;
+        else if (m.is("delta")) delta = m.value;
       }
-      const d = doc.members(delta);
-      while (d.next()) {
-        if (d.is("content")) content = d.value;
-        else if (d.is("tool_calls") && doc.kind(d.value) == Kind.Array) return false;
+      m.over(doc, delta);
+      while (m.next()) {
+        if (m.is("content")) content = m.value;
+        else if (m.is("tool_calls") && doc.kind(m.value) == Kind.Array) return false;
       }
     }
     // The id is read only from the chunk that starts the message.

@@ -9,7 +9,7 @@ import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
 import { ResponseTranslator } from "../providers/provider";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, Usage } from "../usage";
-import { JsonView, Kind } from "./json-path";
+import { JsonView, Kind, Members } from "./json-path";
 import { Choice, ChunkStream, intOf, strOf, ToolCall, writeCompletion } from "./openai-response";
 
 /** Anthropic's usage → `u`. Input counts cached prompt tokens too, as OpenAI's prompt_tokens does. */
@@ -52,6 +52,9 @@ export class ClaudeToOpenAi extends ResponseTranslator {
   private readonly chunks: ChunkStream;
   /** Anthropic block index → OpenAI tool-call index (tool calls are numbered from 0 on their own). */
   private readonly toolCalls: Map<i32, i32> = new Map();
+  /** Stream events are read through one view and one cursor, moved from event to event. */
+  private readonly view: JsonView = new JsonView(0, 0);
+  private readonly members: Members = new Members(this.view, -1);
 
   constructor(private readonly model: string) {
     super();
@@ -86,7 +89,7 @@ export class ClaudeToOpenAi extends ResponseTranslator {
 
   event(ev: SseEvent, out: SseWriter): void {
     if (checkJson(ev.dataPtr, ev.dataLength).length) return;
-    if (!this.plainEvent(ev, new JsonView(ev.dataPtr, ev.dataLength), out)) this.parsedEvent(ev, parseValid(ev.data), out);
+    if (!this.plainEvent(ev, this.view.over(ev.dataPtr, ev.dataLength), out)) this.parsedEvent(ev, parseValid(ev.data), out);
   }
 
   /** Any event, from the JSON library's tree. */
@@ -145,7 +148,8 @@ export class ClaudeToOpenAi extends ResponseTranslator {
     const root = doc.root();
     if (doc.kind(root) != Kind.Object) return true; // the parse ignores it too
     let type = -1, message = -1, index = -1, block = -1, delta = -1, usage = -1;
-    const m = doc.members(root);
+    // One cursor, reused for each object in turn (nothing allocated per event).
+    const m = this.members.over(doc, root);
     while (m.next()) {
       if (m.is("type")) type = m.value;
       else if (m.is("delta")) delta = m.value;
@@ -160,12 +164,12 @@ export class ClaudeToOpenAi extends ResponseTranslator {
     if (typed ? doc.stringIs(type, "content_block_delta") : ev.event == "content_block_delta") {
       if (doc.kind(delta) != Kind.Object) return true;
       let kind = -1, text = -1, thinking = -1, json = -1;
-      const d = doc.members(delta);
-      while (d.next()) {
-        if (d.is("type")) kind = d.value;
-        else if (d.is("text")) text = d.value;
-        else if (d.is("thinking")) thinking = d.value;
-        else if (d.is("partial_json")) json = d.value;
+      m.over(doc, delta);
+      while (m.next()) {
+        if (m.is("type")) kind = m.value;
+        else if (m.is("text")) text = m.value;
+        else if (m.is("thinking")) thinking = m.value;
+        else if (m.is("partial_json")) json = m.value;
       }
       // The texts are copied from the event as they came (c.textAt), not decoded and encoded again.
       if (doc.stringIs(kind, "text_delta")) c.textAt(out, 0, "content", doc, text);

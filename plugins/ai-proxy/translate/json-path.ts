@@ -174,7 +174,14 @@ export enum Kind {
 
 /** One valid JSON document's bytes, read in place. Offsets are relative to `ptr`. */
 export class JsonView {
-  constructor(readonly ptr: usize, readonly len: i32) {}
+  constructor(public ptr: usize, public len: i32) {}
+
+  /** Moves the view to another document: one view reused event after event allocates nothing. */
+  over(ptr: usize, len: i32): JsonView {
+    this.ptr = ptr;
+    this.len = len;
+    return this;
+  }
 
   static of(bytes: ArrayBuffer): JsonView {
     return new JsonView(changetype<usize>(bytes), bytes.byteLength);
@@ -296,11 +303,20 @@ export class Members {
   private at: i32;
   private keyStart: i32 = -1;
   private keyEnd: i32 = -1;
+  /** The key's bytes are its text (no escape, all ASCII): is() then compares bytes alone. */
+  private keyPlain: bool = false;
   /** Offset of the current member's value. */
   value: i32 = -1;
 
-  constructor(private readonly view: JsonView, obj: i32) {
+  constructor(private view: JsonView, obj: i32) {
     this.at = view.kind(obj) == Kind.Object ? skipWs(view.ptr, obj + 1, view.len) : view.len;
+  }
+
+  /** Starts over on the object at `obj` of `view`: one cursor reused object after object allocates nothing. */
+  over(view: JsonView, obj: i32): Members {
+    this.view = view;
+    this.at = view.kind(obj) == Kind.Object ? skipWs(view.ptr, obj + 1, view.len) : view.len;
+    return this;
   }
 
   next(): bool {
@@ -309,7 +325,18 @@ export class Members {
     let i = this.at;
     if (i >= n || load<u8>(p + i) != 0x22) return false;
     this.keyStart = i;
-    this.keyEnd = stringEnd(p, i, n);
+    let plain = true;
+    let j = i + 1;
+    for (; j < n; j++) {
+      const c = load<u8>(p + j);
+      if (c == 0x22) break;
+      if (c == 0x5c) {
+        plain = false;
+        j++;
+      } else if (c >= 0x80) plain = false;
+    }
+    this.keyEnd = j < n ? j + 1 : n;
+    this.keyPlain = plain;
     i = skipWs(p, skipWs(p, this.keyEnd, n) + 1, n); // past ':'
     this.value = i;
     i = skipWs(p, valueEnd(p, i, n), n);
@@ -320,6 +347,7 @@ export class Members {
 
   /** Whether the current member's key (decoded) is `key`. */
   is(key: string): bool {
+    if (this.keyPlain) return keyIs(this.view.ptr, this.keyStart, this.keyEnd, key);
     return stringMatches(this.view.ptr, this.keyStart, this.keyEnd, key);
   }
 }
@@ -330,8 +358,15 @@ export class Elements {
   /** Offset of the current element. */
   value: i32 = -1;
 
-  constructor(private readonly view: JsonView, arr: i32) {
+  constructor(private view: JsonView, arr: i32) {
     this.at = view.kind(arr) == Kind.Array ? skipWs(view.ptr, arr + 1, view.len) : view.len;
+  }
+
+  /** Starts over on the array at `arr` of `view` (see Members.over). */
+  over(view: JsonView, arr: i32): Elements {
+    this.view = view;
+    this.at = view.kind(arr) == Kind.Array ? skipWs(view.ptr, arr + 1, view.len) : view.len;
+    return this;
   }
 
   next(): bool {
