@@ -2,11 +2,11 @@
 // a chat-completions request, and the chat-completions answer (whole or streamed) becomes a Messages
 // answer, with Anthropic's event sequence: message_start, content_block_start/delta/stop per block,
 // message_delta (stop reason and usage), message_stop.
-import { checkJson } from "../../common/json-check";
 import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, readUsageAt, readUsageObject, Usage } from "../usage";
 import { Elements, JsonView, Kind, Members } from "./json-path";
+import { isJson } from "./json-valid";
 import { writeStringLiteral } from "./json-string";
 import { smallInteger } from "./openai-response";
 
@@ -291,7 +291,7 @@ export class ClientTranslator {
   /** One OpenAI chunk event → Anthropic events. */
   event(ev: SseEvent, out: SseWriter): void {
     if (ev.dataEquals("[DONE]")) return;
-    if (checkJson(ev.dataPtr, ev.dataLength).length) return;
+    if (!isJson(ev.dataPtr, ev.dataLength)) return;
     if (!this.plainChunk(this.view.over(ev.dataPtr, ev.dataLength), out)) this.parsedChunk(parseValid(ev.data), out);
   }
 

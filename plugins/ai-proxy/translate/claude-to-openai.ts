@@ -4,12 +4,12 @@
 // the role chunk, content_block_* give text / tool-call deltas, message_delta gives finish_reason and
 // the output tokens, message_stop the usage chunk and `data: [DONE]`. Anthropic reports usage in two
 // halves (input in message_start, cumulative output in message_delta): both are kept and combined.
-import { checkJson } from "../../common/json-check";
 import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
 import { ResponseTranslator } from "../providers/provider";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, Usage } from "../usage";
 import { JsonView, Kind, Members } from "./json-path";
+import { isJson } from "./json-valid";
 import { Choice, ChunkStream, intOf, strOf, ToolCall, writeCompletion } from "./openai-response";
 
 /** Anthropic's usage → `u`. Input counts cached prompt tokens too, as OpenAI's prompt_tokens does. */
@@ -88,7 +88,7 @@ export class ClaudeToOpenAi extends ResponseTranslator {
   }
 
   event(ev: SseEvent, out: SseWriter): void {
-    if (checkJson(ev.dataPtr, ev.dataLength).length) return;
+    if (!isJson(ev.dataPtr, ev.dataLength)) return;
     if (!this.plainEvent(ev, this.view.over(ev.dataPtr, ev.dataLength), out)) this.parsedEvent(ev, parseValid(ev.data), out);
   }
 

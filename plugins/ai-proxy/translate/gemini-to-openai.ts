@@ -5,12 +5,12 @@
 // it is complete once a finishReason (or a blocked prompt) was seen, and then closed with the usage
 // chunk and `data: [DONE]`. Embeddings: batchEmbedContents' vectors become OpenAI's embedding list.
 import { lowerAscii } from "../../common/bytes";
-import { checkJson } from "../../common/json-check";
 import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
 import { ResponseTranslator } from "../providers/provider";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, Usage } from "../usage";
 import { JsonView, Kind } from "./json-path";
+import { isJson } from "./json-valid";
 import { Choice, ChunkStream, intOf, strOf, ToolCall, unixSeconds, writeCompletion } from "./openai-response";
 
 export function finishReason(reason: string, calledTools: bool): string {
@@ -80,6 +80,8 @@ export class GeminiToOpenAi extends ResponseTranslator {
   private readonly chunks: ChunkStream;
   private calls: i32 = 0;
   private finished: bool = false;
+  /** Stream chunks are read through one view, moved from chunk to chunk. */
+  private readonly view: JsonView = new JsonView(0, 0);
 
   constructor(private readonly model: string) {
     super();
@@ -140,9 +142,8 @@ export class GeminiToOpenAi extends ResponseTranslator {
   }
 
   event(ev: SseEvent, out: SseWriter): void {
-    const bytes = ev.data;
-    if (checkJson(changetype<usize>(bytes), bytes.byteLength).length) return;
-    if (!this.plainChunk(JsonView.of(bytes), out)) this.parsedChunk(parseValid(bytes), out);
+    if (!isJson(ev.dataPtr, ev.dataLength)) return;
+    if (!this.plainChunk(this.view.over(ev.dataPtr, ev.dataLength), out)) this.parsedChunk(parseValid(ev.data), out);
   }
 
   /** Any chunk, from the JSON library's tree. */

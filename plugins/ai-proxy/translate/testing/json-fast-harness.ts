@@ -1,0 +1,54 @@
+// Test-only module for translate/json-fast.test.ts: the fast stand-ins next to what they stand in for,
+// on the same bytes — isJson (json-valid.ts) beside checkJson, and writeStringLiteral (json-string.ts)
+// beside decoding the literal and writing the text again. Compiled by test/support/asc.ts; never shipped.
+import { checkJson } from "../../../common/json-check";
+import { JsonWriter } from "../../../common/json-writer";
+import { decodeString } from "../json-path";
+import { writeStringLiteral } from "../json-string";
+import { isJson } from "../json-valid";
+
+// Traps without importing anything (the test target links abort to this name).
+// @ts-ignore: decorator
+@global
+export function abort_proc_exit(message: string | null, fileName: string | null, line: u32, column: u32): void {
+  unreachable();
+}
+
+let input = new ArrayBuffer(64);
+let outputs: ArrayBuffer[] = [new ArrayBuffer(0), new ArrayBuffer(0)];
+
+export function inputBuffer(size: i32): usize {
+  if (input.byteLength < size) input = new ArrayBuffer(size);
+  return changetype<usize>(input);
+}
+
+/** The first `len` input bytes judged by both: bit 0 checkJson says valid, bit 1 isJson does. */
+export function validity(len: i32): i32 {
+  // A copy of exactly `len` bytes, so neither can read past the end unnoticed.
+  const bytes = input.slice(0, len);
+  const p = changetype<usize>(bytes);
+  return (checkJson(p, len).length == 0 ? 1 : 0) | (isJson(p, len) ? 2 : 0);
+}
+
+/**
+ * The first `len` input bytes, a valid string literal (quotes included), written both ways: output(0)
+ * by writeStringLiteral, output(1) decoded and written with JsonWriter.string. False: not a valid literal.
+ */
+export function literal(len: i32): bool {
+  const bytes = input.slice(0, len);
+  const p = changetype<usize>(bytes);
+  if (checkJson(p, len).length || len < 2 || load<u8>(p) != 0x22) return false;
+  const fast = new JsonWriter(16);
+  writeStringLiteral(fast, p, 0, len);
+  outputs[0] = fast.toBuffer();
+  outputs[1] = new JsonWriter(16).string(decodeString(p, 0, len)).toBuffer();
+  return true;
+}
+
+export function output(which: i32): usize {
+  return changetype<usize>(outputs[which]);
+}
+
+export function outputLength(which: i32): i32 {
+  return outputs[which].byteLength;
+}
