@@ -1,8 +1,7 @@
 // request-block configuration, as Higress's request-block takes it, plus body-inspection limits.
 // Each `_rules_` entry is a whole configuration of its own (nothing is inherited from the global part).
-import { asciiLower, fnv1a } from "../common/bytes";
 import { Fields } from "../common/config";
-import { AhoCorasick, buildAhoCorasick, compileRegex, Regex, REGEX_CASE_INSENSITIVE } from "../common/match/index";
+import { compileLiteralSet, compileRegex, Regex, REGEX_CASE_INSENSITIVE } from "../common/match/index";
 
 export const KNOWN_FIELDS = [
   "block_urls", "block_exact_urls", "block_regexp_urls", "block_headers", "block_bodies", "block_bodys",
@@ -20,25 +19,22 @@ export class BlockConfig {
   caseSensitive: bool = true;
   blockedCode: u32 = 403;
   blockedMessage: string = "";
-  /** Exact :path values (lowercased when case-insensitive), bucketed by hash. */
-  exact: Map<u32, ArrayBuffer[]> = new Map();
-  exactCount: i32 = 0;
+  /** block_exact_urls as a literal set (full match); the other lists are searched for. */
+  exact: Regex | null = null;
   regexes: Regex[] = [];
-  urlNeedles: AhoCorasick | null = null;
-  headerNeedles: AhoCorasick | null = null;
-  bodyNeedles: AhoCorasick | null = null;
+  urlNeedles: Regex | null = null;
+  headerNeedles: Regex | null = null;
+  bodyNeedles: Regex | null = null;
   maxBodyBytes: u32 = 1024 * 1024;
   oversize: Oversize = Oversize.Allow;
 }
 
-function needles(f: Fields, field: string, list: string[] | null, caseInsensitive: bool): AhoCorasick | null {
+/** One list as a literal set: `search` finds a needle in the text, `fullMatch` tells the text is one. */
+function needles(f: Fields, field: string, list: string[] | null, caseInsensitive: bool): Regex | null {
   if (list === null || list.length == 0) return null;
-  const built = buildAhoCorasick(list, caseInsensitive);
-  if (!built.ok) {
-    f.fail(field, built.error);
-    return null;
-  }
-  return built.matcher;
+  const built = compileLiteralSet(list, caseInsensitive ? REGEX_CASE_INSENSITIVE : 0);
+  if (!built.ok) f.fail(field, built.error);
+  return built.regex;
 }
 
 export function parseBlock(f: Fields): BlockConfig | null {
@@ -53,17 +49,7 @@ export function parseBlock(f: Fields): BlockConfig | null {
   else if (oversize != "allow" && oversize !== null) f.fail("oversize_body", "must be \"allow\" or \"block\"");
   const insensitive = !c.caseSensitive;
 
-  const exact = f.strings("block_exact_urls");
-  if (exact !== null) {
-    for (let i = 0; i < exact.length; i++) {
-      let bytes = String.UTF8.encode(exact[i]);
-      if (insensitive) bytes = asciiLower(bytes);
-      const h = fnv1a(changetype<usize>(bytes), bytes.byteLength);
-      if (!c.exact.has(h)) c.exact.set(h, []);
-      c.exact.get(h).push(bytes);
-      c.exactCount++;
-    }
-  }
+  c.exact = needles(f, "block_exact_urls", f.strings("block_exact_urls"), insensitive);
   const patterns = f.strings("block_regexp_urls");
   if (patterns !== null) {
     for (let i = 0; i < patterns.length; i++) {
@@ -80,7 +66,7 @@ export function parseBlock(f: Fields): BlockConfig | null {
   c.headerNeedles = needles(f, "block_headers", headerNeedleList(f), insensitive);
   c.bodyNeedles = needles(f, "block_bodies", bodyNeedleList(f), insensitive);
   if (f.problems.failed) return null;
-  if (c.exactCount == 0 && c.regexes.length == 0 && c.urlNeedles === null && c.headerNeedles === null && c.bodyNeedles === null) {
+  if (c.exact === null && c.regexes.length == 0 && c.urlNeedles === null && c.headerNeedles === null && c.bodyNeedles === null) {
     f.fail("block_urls", NOTHING_TO_BLOCK);
     return null;
   }

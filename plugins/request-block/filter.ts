@@ -2,10 +2,9 @@
 // headers against header rules, and (when body rules exist) the whole request body, buffered up to
 // `max_body_bytes`. Each check also runs on the percent-decoded / JSON-unescaped form of what it reads.
 import { FilterDataStatusValues, FilterHeadersStatusValues, FilterTrailersStatusValues, RootContext } from "@solo-io/proxy-runtime";
-import { asciiLower, fnv1a } from "../common/bytes";
 import { Fields } from "../common/config";
 import { BufferType, getBufferBytes, getHeader, getHeaderPairs, MapType } from "../common/host";
-import { AhoCorasick } from "../common/match/index";
+import { Regex } from "../common/match/index";
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
 import { hasPercent, percentDecode } from "../common/url";
@@ -43,32 +42,20 @@ export class RequestBlockRoot extends PluginRoot<BlockConfig> {
   }
 }
 
-function exactHit(c: BlockConfig, path: ArrayBuffer): bool {
-  if (c.exactCount == 0) return false;
-  const h = fnv1a(changetype<usize>(path), path.byteLength);
-  if (!c.exact.has(h)) return false;
-  const bucket = c.exact.get(h);
-  for (let i = 0; i < bucket.length; i++) {
-    const e = bucket[i];
-    if (e.byteLength == path.byteLength && memory.compare(changetype<usize>(e), changetype<usize>(path), e.byteLength) == 0) return true;
-  }
-  return false;
-}
-
 function urlBlocked(c: BlockConfig, path: ArrayBuffer): bool {
-  // Exact rules compare lowercased paths when case-insensitive; the other matchers fold case themselves.
-  if (c.exactCount && exactHit(c, c.caseSensitive ? path : asciiLower(path))) return true;
   const ptr = changetype<usize>(path);
+  const exact = c.exact;
+  if (exact !== null && exact.fullMatchRaw(ptr, path.byteLength)) return true;
   for (let i = 0; i < c.regexes.length; i++) if (c.regexes[i].fullMatchRaw(ptr, path.byteLength)) return true;
   const needles = c.urlNeedles;
-  return needles !== null && needles.findFirstRaw(ptr, path.byteLength) >= 0;
+  return needles !== null && needles.searchRaw(ptr, path.byteLength);
 }
 
-function textBlocked(needles: AhoCorasick, data: ArrayBuffer): bool {
-  if (needles.findFirstRaw(changetype<usize>(data), data.byteLength) >= 0) return true;
+function textBlocked(needles: Regex, data: ArrayBuffer): bool {
+  if (needles.searchRaw(changetype<usize>(data), data.byteLength)) return true;
   const variants = decodedVariants(data);
   for (let i = 0; i < variants.length; i++) {
-    if (needles.findFirstRaw(changetype<usize>(variants[i]), variants[i].byteLength) >= 0) return true;
+    if (needles.searchRaw(changetype<usize>(variants[i]), variants[i].byteLength)) return true;
   }
   return false;
 }
@@ -86,7 +73,7 @@ export class RequestBlockContext extends PluginContext<RequestBlockRoot> {
     if (c === null) return FilterHeadersStatusValues.Continue;
     this.config = c;
 
-    if (c.exactCount || c.regexes.length || c.urlNeedles !== null) {
+    if (c.exact !== null || c.regexes.length || c.urlNeedles !== null) {
       const path = getHeader(MapType.RequestHeaders, PATH);
       if (path !== null) {
         let hit = urlBlocked(c, path);
@@ -105,7 +92,7 @@ export class RequestBlockContext extends PluginContext<RequestBlockRoot> {
   }
 
   /** Header rules match inside one header name or one value, as Higress's C++ plugin does. */
-  private headersBlocked(needles: AhoCorasick): bool {
+  private headersBlocked(needles: Regex): bool {
     const pairs = getHeaderPairs(MapType.RequestHeaders);
     if (pairs.byteLength < 4) return false;
     const base = changetype<usize>(pairs);
@@ -114,7 +101,7 @@ export class RequestBlockContext extends PluginContext<RequestBlockRoot> {
     if (dataStart > pairs.byteLength) return false;
     // The pairs encoding ends every name and value with NUL: a needle (which has no NUL) cannot
     // match across a boundary, so one pass over the data region checks each name and value.
-    return needles.findFirstRaw(base + <usize>dataStart, pairs.byteLength - dataStart) >= 0;
+    return needles.searchRaw(base + <usize>dataStart, pairs.byteLength - dataStart);
   }
 
   onRequestBody(body_buffer_length: usize, end_of_stream: bool): FilterDataStatusValues {

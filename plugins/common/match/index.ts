@@ -1,7 +1,15 @@
 // Linear-time pattern matching for plugins: RE2-style regular expressions (lazy DFA for match /
 // no match, Pike VM for captures and replacement) and Aho-Corasick multi-substring search.
 // See README.md for the syntax, semantics and limits.
-export { compileRegex, Regex, RegexCompileResult, DEFAULT_DFA_CACHE_BYTES } from "./regex";
+export {
+  compileRegex,
+  compileLiteralSet,
+  Regex,
+  RegexCompileResult,
+  DEFAULT_DFA_CACHE_BYTES,
+  MAX_LITERAL_SET_SIZE,
+  LITERAL_SET_DFA_CACHE_BYTES,
+} from "./regex";
 export {
   REGEX_CASE_INSENSITIVE,
   REGEX_MULTILINE,

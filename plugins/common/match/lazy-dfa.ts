@@ -36,6 +36,13 @@ const INITIAL_STATES: i32 = 16;
 const INITIAL_POOL: i32 = 256;
 /** Per state: offset of its key in the pool, key hash, match at end of input (-1 not known, 0, 1). */
 const INFO_WORDS: i32 = 3;
+/**
+ * Key flag (beside the context bits): the state holds the search restart, i.e. every leaf the
+ * unanchored loop reaches from the program's searchStart. Those leaves are left out of the key and
+ * walked again from searchStart when the state is stepped, so a state of `needle1|...|needleN`
+ * costs its own few positions rather than N: literal sets get Aho-Corasick-sized states.
+ */
+const RESTART: i32 = 8;
 
 export class LazyDfa {
   private classOf: StaticArray<u8>;
@@ -46,8 +53,10 @@ export class LazyDfa {
   private before: StaticArray<u32>;
   private after: StaticArray<u32>;
   private stack: StaticArray<i32>;
-  /** A state's key being built: context, leaf count, the leaves in increasing order. */
+  /** A state's key being built: context (| RESTART), leaf count, the leaves in increasing order. */
   private key: StaticArray<i32>;
+  /** Search mode: per context, the positions the restart reaches (left out of keys that hold RESTART). */
+  private restartSets: StaticArray<StaticArray<u32> | null> = new StaticArray<StaticArray<u32> | null>(0);
 
   // The cache. Rows of `trans` hold the next state's row offset (index * stride), or a sentinel.
   private trans: StaticArray<i32> = new StaticArray<i32>(0);
@@ -88,6 +97,20 @@ export class LazyDfa {
     if (program.usesAssertion(ASSERT_BEGIN_TEXT)) this.contextMask |= CONTEXT_AT_START;
     if (program.usesAssertion(ASSERT_BEGIN_LINE)) this.contextMask |= CONTEXT_AFTER_NEWLINE;
     if (program.usesAssertion(ASSERT_WORD_BOUNDARY) || program.usesAssertion(ASSERT_NOT_WORD_BOUNDARY)) this.contextMask |= CONTEXT_AFTER_WORD;
+    if (search) {
+      // What the restart reaches depends only on the (observable) context: one set per context value.
+      const sets = new StaticArray<StaticArray<u32> | null>(RESTART);
+      for (let context = 0; context < RESTART; context++) {
+        if ((context & ~this.contextMask) != 0) continue;
+        this.clearSets();
+        unchecked((this.stack[0] = (program.searchStart << 1) | 1));
+        this.walk(1, 0, -1, context);
+        const set = new StaticArray<u32>(this.after.length);
+        memory.copy(changetype<usize>(set), changetype<usize>(this.after), <usize>set.length << 2);
+        unchecked((sets[context] = set));
+      }
+      this.restartSets = sets;
+    }
   }
 
   /** Memory the cache holds now. */
@@ -171,9 +194,12 @@ export class LazyDfa {
     const pool = this.pool;
     const stack = this.stack;
     const n = unchecked(pool[key + 1]);
+    const context = unchecked(pool[key]);
+    let top = 0;
+    if (context & RESTART) unchecked((stack[top++] = this.program.searchStart << 1));
     // Pushed in reverse so they are expanded in their stored order (not needed for correctness).
-    for (let i = 0; i < n; i++) unchecked((stack[i] = pool[key + 1 + n - i] << 1));
-    return this.walk(n, unchecked(pool[key]), b, b < 0 ? 0 : contextAfter(b));
+    for (let i = 0; i < n; i++) unchecked((stack[top++] = pool[key + 1 + n - i] << 1));
+    return this.walk(top, context & ~RESTART, b, b < 0 ? 0 : contextAfter(b));
   }
 
   /**
@@ -222,10 +248,14 @@ export class LazyDfa {
     const program = this.program;
     const key = this.key;
     const after = this.after;
+    context &= this.contextMask;
+    const restartPc = program.searchStart;
+    const restart = this.search && (unchecked(after[restartPc >> 5]) & (1 << (restartPc & 31))) != 0;
     let n = 0;
     // Scanning the bit set gives the leaves in increasing order: equal sets make one state.
     for (let w = 0; w < after.length; w++) {
       let bits = unchecked(after[w]);
+      if (restart) bits &= ~unchecked(this.restartSets[context]!)[w];
       while (bits) {
         const pc = (w << 5) + <i32>ctz(bits);
         bits &= bits - 1;
@@ -234,8 +264,9 @@ export class LazyDfa {
       }
     }
     this.steps += <u64>(after.length + n);
-    if (n == 0) return DEAD;
-    unchecked((key[0] = context & this.contextMask));
+    if (restart) context |= RESTART;
+    else if (n == 0) return DEAD;
+    unchecked((key[0] = context));
     unchecked((key[1] = n));
     const words = n + 2;
     let hash: u32 = 2166136261;

@@ -54,7 +54,12 @@ export class Parser extends PatternReader {
   private quantMax: i32 = 0;
   private quantGreedy: bool = true;
 
-  constructor(pattern: string, private flags: u32, limit: i32) {
+  constructor(
+    pattern: string,
+    private flags: u32,
+    limit: i32,
+    private maxLength: i32 = MAX_PATTERN_LENGTH,
+  ) {
     super(pattern);
     this.b = new ProgramBuilder(limit);
     this.compile();
@@ -63,8 +68,8 @@ export class Parser extends PatternReader {
   private compile(): void {
     const b = this.b;
     const pattern = this.pattern;
-    if (pattern.length > MAX_PATTERN_LENGTH) {
-      this.fail("pattern longer than " + MAX_PATTERN_LENGTH.toString() + " characters", 0);
+    if (pattern.length > this.maxLength) {
+      this.fail("pattern longer than " + this.maxLength.toString() + " characters", 0);
       return;
     }
     const start = b.emit(OP_SAVE, 0, HOLE);

@@ -7,11 +7,18 @@ import { LazyDfa } from "./lazy-dfa";
 import { Parser } from "./parser";
 import { PikeVm } from "./pike-vm";
 import { Program } from "./program";
-import { MAX_PROGRAM_SIZE, REGEX_ALL_FLAGS } from "./regex-flags";
+import { MAX_PROGRAM_SIZE, REGEX_ALL_FLAGS, REGEX_CASE_INSENSITIVE } from "./regex-flags";
 import { replaceAllInto } from "./replace";
 
 /** Memory bound for each of a regex's two DFA caches (full match, search). */
 export const DEFAULT_DFA_CACHE_BYTES: i32 = 256 * 1024;
+/** Most instructions a literal set compiles to (about one per needle byte; 16 bytes each). */
+export const MAX_LITERAL_SET_SIZE: i32 = 1 << 18;
+/**
+ * DFA cache bound of a literal set: its states are Aho-Corasick's (one per needle prefix), so this
+ * is the bound the separate Aho-Corasick table had; the cache grows only as far as the input needs.
+ */
+export const LITERAL_SET_DFA_CACHE_BYTES: i32 = 4 * 1024 * 1024;
 /** Capture bookkeeping bound: leaf instructions x capture slots (two Pike VM lists of this many i32). */
 const MAX_CAPTURE_CELLS: i32 = 1 << 18;
 
@@ -43,6 +50,61 @@ export function compileRegex(pattern: string, flags: u32 = 0): RegexCompileResul
     return new RegexCompileResult(null, "too many capture groups for a pattern this large; use (?:...) where no capture is needed", 0);
   }
   return new RegexCompileResult(new Regex(pattern, program), "", -1);
+}
+
+/**
+ * A regex matching any of `needles` as plain text (at least one): `search` tells whether one occurs
+ * in the input, `fullMatch` whether the input is one. The one lazy DFA does the work of an
+ * Aho-Corasick automaton: a search state holds only the needle positions in progress (see
+ * lazy-dfa.ts), so warm matching costs one table lookup per byte whatever the number of needles.
+ * REGEX_CASE_INSENSITIVE folds ASCII letters. Never traps.
+ */
+export function compileLiteralSet(needles: Array<string>, flags: u32 = 0): RegexCompileResult {
+  if (needles.length == 0) return new RegexCompileResult(null, "no needles", -1);
+  const pattern = quoteAlternatives(needles);
+  const parser = new Parser(pattern, flags & REGEX_CASE_INSENSITIVE, MAX_LITERAL_SET_SIZE, pattern.length);
+  const program = parser.program;
+  if (program === null) {
+    return new RegexCompileResult(null, "needles too large: they compile to more than " + MAX_LITERAL_SET_SIZE.toString() + " instructions", -1);
+  }
+  const regex = new Regex(pattern, program);
+  regex.limitDfaCache(LITERAL_SET_DFA_CACHE_BYTES);
+  return new RegexCompileResult(regex, "", -1);
+}
+
+/**
+ * `a|b|...` with every syntax character escaped, so each needle is read as literal text. A lone
+ * surrogate becomes \uXXXX, which the compiler encodes as String.UTF8.encode does (WTF-8).
+ */
+function quoteAlternatives(needles: Array<string>): string {
+  let units = needles.length - 1;
+  for (let i = 0; i < needles.length; i++) units += needles[i].length * 6;
+  const out = new ArrayBuffer(units << 1);
+  let at = changetype<usize>(out);
+  for (let i = 0; i < needles.length; i++) {
+    if (i > 0) at = putUnit(at, 0x7c); // |
+    const needle = needles[i];
+    for (let k = 0; k < needle.length; k++) {
+      const c = <i32>needle.charCodeAt(k);
+      if ((c & 0xf800) == 0xd800) {
+        const paired = c < 0xdc00 ? (<i32>needle.charCodeAt(k + 1) & 0xfc00) == 0xdc00 : k > 0 && (<i32>needle.charCodeAt(k - 1) & 0xfc00) == 0xd800;
+        if (!paired) {
+          at = putUnit(putUnit(at, 0x5c), 0x75); // \u
+          for (let shift = 12; shift >= 0; shift -= 4) at = putUnit(at, "0123456789abcdef".charCodeAt((c >> shift) & 15));
+          continue;
+        }
+      } else if (c < 0x80 && "\\^$.|?*+()[]{}".indexOf(String.fromCharCode(c)) >= 0) {
+        at = putUnit(at, 0x5c);
+      }
+      at = putUnit(at, c);
+    }
+  }
+  return String.UTF16.decodeUnsafe(changetype<usize>(out), at - changetype<usize>(out));
+}
+
+@inline function putUnit(at: usize, unit: i32): usize {
+  store<u16>(at, <u16>unit);
+  return at + 2;
 }
 
 export class Regex {

@@ -2,7 +2,7 @@
 // byte ranges in linear memory. JS writes inputs into the scratch buffer, results come back as
 // numbers or in the output buffer. Handles index module-level registries (fine for a test harness).
 import { ByteBuffer } from "../byte-buffer";
-import { compileRegex, Regex, buildAhoCorasickBytes, AhoCorasick } from "../index";
+import { compileLiteralSet, compileRegex, Regex, buildAhoCorasickBytes, AhoCorasick } from "../index";
 
 // @ts-ignore: decorator
 @external("harness", "abort")
@@ -49,6 +49,30 @@ function setOutput(s: string): void {
 /** Compiles the UTF-8 pattern; returns a handle, or -1 with the error text in the output buffer. */
 export function regexCompile(ptr: usize, len: i32, flags: u32): i32 {
   const result = compileRegex(text(ptr, len), flags);
+  const regex = result.regex;
+  if (regex === null) {
+    setOutput(result.error);
+    return -1;
+  }
+  regexes.push(regex);
+  return regexes.length - 1;
+}
+
+/**
+ * compileLiteralSet over needles encoded as for acBuild (each needle's bytes decoded as UTF-8, so
+ * WTF-8 bytes give lone surrogates); a regex handle, or -1 with the error text in the output buffer.
+ */
+export function literalSetCompile(ptr: usize, len: i32, flags: u32): i32 {
+  const needles = new Array<string>();
+  const count = load<u32>(ptr);
+  let at: usize = ptr + 4;
+  for (let i: u32 = 0; i < count; i++) {
+    const n = <i32>load<u32>(at);
+    needles.push(String.UTF8.decodeUnsafe(at + 4, <usize>n));
+    at += 4 + <usize>n;
+  }
+  if (<i32>(at - ptr) > len) return -2;
+  const result = compileLiteralSet(needles, flags);
   const regex = result.regex;
   if (regex === null) {
     setOutput(result.error);

@@ -35,6 +35,7 @@ export interface Exports {
   regexCacheBytes(id: number): number;
   regexProgramSize(id: number): number;
   acBuild(ptr: number, len: number, caseInsensitive: number): number;
+  literalSetCompile(ptr: number, len: number, flags: number): number;
   acFindFirst(id: number, ptr: number, len: number): number;
   acFindFirstStored(id: number): number;
   acFindAll(id: number, ptr: number, len: number): number;
@@ -238,6 +239,18 @@ export class MatchHarness {
 
   /** Builds an Aho-Corasick matcher; returns its handle, or the error text. */
   ahoCorasick(needles: Input[], caseInsensitive = false): number | string {
+    const id = this.x.acBuild(...this.putNeedles(needles), caseInsensitive ? 1 : 0);
+    return id >= 0 ? id : this.outputText();
+  }
+
+  /** compileLiteralSet: a regex handle (search, fullMatch, ...), or the error text. */
+  literalSet(needles: Input[], flags = 0): number | string {
+    const id = this.x.literalSetCompile(...this.putNeedles(needles), flags);
+    return id >= 0 ? id : this.outputText();
+  }
+
+  /** Needles as u32 count, then per needle u32 length + bytes: [ptr, length]. */
+  private putNeedles(needles: Input[]): [number, number] {
     const parts = needles.map(bytesOf);
     const size = 4 + parts.reduce((n, p) => n + 4 + p.length, 0);
     const buf = new Uint8Array(size);
@@ -249,8 +262,7 @@ export class MatchHarness {
       buf.set(p, at + 4);
       at += 4 + p.length;
     }
-    const id = this.x.acBuild(this.put(buf), buf.length, caseInsensitive ? 1 : 0);
-    return id >= 0 ? id : this.outputText();
+    return [this.put(buf), buf.length];
   }
 
   acFindFirst(id: number, input: Input): number {
