@@ -78,32 +78,29 @@ function stripPort(authority: ArrayBuffer): ArrayBuffer {
   return authority;
 }
 
-@inline function eq(a: ArrayBuffer, b: ArrayBuffer): bool {
-  return a.byteLength == b.byteLength && memory.compare(changetype<usize>(a), changetype<usize>(b), a.byteLength) == 0;
-}
-
-function startsWithBytes(hay: ArrayBuffer, prefix: ArrayBuffer): bool {
-  return hay.byteLength >= prefix.byteLength && memory.compare(changetype<usize>(hay), changetype<usize>(prefix), prefix.byteLength) == 0;
-}
-
-function endsWithBytes(hay: ArrayBuffer, suffix: ArrayBuffer): bool {
-  const off = hay.byteLength - suffix.byteLength;
-  return off >= 0 && memory.compare(changetype<usize>(hay) + off, changetype<usize>(suffix), suffix.byteLength) == 0;
+/** How a pattern compares with the text it is matched against. */
+const enum Form {
+  Exact = 0,
+  Suffix = 1,
+  Prefix = 2,
+  Any = 3,
 }
 
 /** One entry of a rule's match list, pre-encoded for byte comparison. */
 class Pattern {
-  /** Domain patterns: 0 exact, 1 suffix ("*.x.com" → ".x.com"), 2 prefix ("x*" → "x"), 3 any ("*"). */
-  form: i32 = 0;
+  form: Form = Form.Exact;
   bytes: ArrayBuffer;
-  /** Service patterns with a port: "fqdn:port". */
+  /** Service patterns with a port ("fqdn:port"): the port. */
   port: ArrayBuffer | null = null;
 
   constructor(kind: MatchKind, text: string) {
-    if (kind == MatchKind.Domain) {
-      if (text == "*") this.form = 3;
-      else if (text.startsWith("*")) { this.form = 1; text = text.substring(1); }
-      else if (text.endsWith("*")) { this.form = 2; text = text.substring(0, text.length - 1); }
+    if (kind == MatchKind.RoutePrefix) {
+      this.form = Form.Prefix;
+    } else if (kind == MatchKind.Domain) {
+      // "*" any, "*.x.com" suffix ".x.com", "x*" prefix "x", otherwise exact.
+      if (text == "*") this.form = Form.Any;
+      else if (text.startsWith("*")) { this.form = Form.Suffix; text = text.substring(1); }
+      else if (text.endsWith("*")) { this.form = Form.Prefix; text = text.substring(0, text.length - 1); }
     } else if (kind == MatchKind.Service) {
       const colon = text.lastIndexOf(":");
       if (colon > 0) {
@@ -113,6 +110,19 @@ class Pattern {
     }
     this.bytes = String.UTF8.encode(text);
   }
+
+  /** Whether the `len` bytes at `ptr` match. */
+  matches(ptr: usize, len: i32): bool {
+    return bytesMatch(this.form, this.bytes, ptr, len);
+  }
+}
+
+function bytesMatch(form: Form, bytes: ArrayBuffer, ptr: usize, len: i32): bool {
+  const want = bytes.byteLength;
+  if (form == Form.Any) return true;
+  if (form == Form.Exact ? len != want : len < want) return false;
+  const at = form == Form.Suffix ? ptr + <usize>(len - want) : ptr;
+  return memory.compare(at, changetype<usize>(bytes), <usize>want) == 0;
 }
 
 export class Rule<C> {
@@ -121,24 +131,9 @@ export class Rule<C> {
 
   matches(facts: RequestFacts): bool {
     const ps = this.patterns;
-    if (this.kind == MatchKind.Route) {
-      const route = facts.routeName();
-      for (let i = 0; i < ps.length; i++) if (eq(route, ps[i].bytes)) return true;
-    } else if (this.kind == MatchKind.RoutePrefix) {
-      const route = facts.routeName();
-      for (let i = 0; i < ps.length; i++) if (startsWithBytes(route, ps[i].bytes)) return true;
-    } else if (this.kind == MatchKind.Domain) {
-      const host = facts.hostName();
-      for (let i = 0; i < ps.length; i++) {
-        const p = ps[i];
-        if (p.form == 3) return true;
-        if (p.form == 0 && eq(host, p.bytes)) return true;
-        if (p.form == 1 && endsWithBytes(host, p.bytes)) return true;
-        if (p.form == 2 && startsWithBytes(host, p.bytes)) return true;
-      }
-    } else {
-      return matchService(facts.clusterName(), ps);
-    }
+    if (this.kind == MatchKind.Service) return matchService(facts.clusterName(), ps);
+    const subject = this.kind == MatchKind.Domain ? facts.hostName() : facts.routeName();
+    for (let i = 0; i < ps.length; i++) if (ps[i].matches(changetype<usize>(subject), subject.byteLength)) return true;
     return false;
   }
 }
@@ -157,12 +152,9 @@ function matchService(cluster: ArrayBuffer, ps: Pattern[]): bool {
     else if (bars == 3) fqdnStart = i + 1;
   }
   if (bars != 3) return false;
-  const fqdn = cluster.slice(fqdnStart);
-  const port = cluster.slice(portStart, portEnd);
   for (let i = 0; i < ps.length; i++) {
-    const pat = ps[i];
-    const portPattern = pat.port;
-    if (eq(fqdn, pat.bytes) && (portPattern === null || eq(port, portPattern))) return true;
+    const port = ps[i].port;
+    if (ps[i].matches(p + fqdnStart, n - fqdnStart) && (port === null || bytesMatch(Form.Exact, port, p + portStart, portEnd - portStart))) return true;
   }
   return false;
 }
