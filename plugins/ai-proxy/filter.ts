@@ -5,6 +5,7 @@
 // out of rotation (tokens.ts) and health-checked back (health.ts); failed answers may be retried with
 // another key (retry.ts); a prompt in the query may become a chat request (prompt-param.ts).
 import { FilterDataStatusValues, FilterHeadersStatusValues, RootContext } from "@solo-io/proxy-runtime";
+import * as abi from "@solo-io/proxy-runtime/assembly/imports";
 import { Fields } from "../common/config";
 import { checkJson } from "../common/json-check";
 import { JSON, JsonWriter, parseValid } from "../common/json-writer";
@@ -355,7 +356,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     const json = contentType !== null && contentType.includes("json");
     this.reshapeError = this.status >= 400 && !pc.original && (translating || !pc.provider.speaksOpenAI || !json);
     if (this.isSse) this.sse = new SseParser();
-    if (this.isSse && translating) this.streamOut = new SseWriter();
+    this.streamOut = this.isSse && translating ? new SseWriter() : null;
     return translating;
   }
 
@@ -460,40 +461,54 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   /** One chunk of an SSE response: parse whole events, translate or observe them, pass the rest on. */
   private streamChunk(size: u32, end: bool): FilterDataStatusValues {
     const chunk = getBufferBytes(BufferType.ResponseBody, 0, size);
-    const out = this.streamBytes(chunk, end);
-    if (out !== null) setBufferBytes(BufferType.ResponseBody, 0, size, out);
+    const out = this.streamOut;
+    if (out !== null) {
+      // The translated events replace the chunk, handed to the host from where they were written.
+      this.translateChunk(chunk, end, out);
+      abi.proxy_set_buffer_status(BufferType.ResponseBody, 0, size, out.dataStart, out.length);
+      return FilterDataStatusValues.Continue;
+    }
+    const passed = this.passChunk(chunk, end);
+    if (passed !== null) setBufferBytes(BufferType.ResponseBody, 0, size, passed);
     return FilterDataStatusValues.Continue;
   }
 
   /** What the client gets for one chunk of an SSE response; null: the chunk as it is. */
   private streamBytes(chunk: ArrayBuffer, end: bool): ArrayBuffer | null {
+    const out = this.streamOut;
+    if (out === null) return this.passChunk(chunk, end);
+    this.translateChunk(chunk, end, out);
+    return out.toBuffer();
+  }
+
+  /** OpenAI in, OpenAI out: the bytes pass unchanged; only the end marker and usage are read. Null: the chunk as it is. */
+  private passChunk(chunk: ArrayBuffer, end: bool): ArrayBuffer | null {
+    const found = this.scanned;
+    this.sse!.scan(chunk, found);
+    if (found.done) this.sawDone = true;
+    for (let i = 0; i < found.usageData.length; i++) {
+      const data = found.usageData[i];
+      if (checkJson(changetype<usize>(data), data.byteLength).length) continue;
+      const usage = topLevelValue(data, "usage");
+      if (usage === null || usage.byteLength < 2 || readUsageBytes(usage, this.usage)) continue;
+      const doc = parseJson(usage);
+      if (doc !== null && doc.isObj) readUsageObject(<JSON.Obj>doc, this.usage);
+    }
+    if (!end || this.sawDone) return null;
+    this.streamBroken = true;
+    const tail = errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete");
+    const joined = new Uint8Array(chunk.byteLength + tail.byteLength);
+    joined.set(Uint8Array.wrap(chunk), 0);
+    joined.set(Uint8Array.wrap(tail), chunk.byteLength);
+    return joined.buffer;
+  }
+
+  /** Translation: `out` gets what replaces the chunk, the translated events it completed. */
+  private translateChunk(chunk: ArrayBuffer, end: bool, out: SseWriter): void {
     const translator = this.translator;
     const client = this.clientTranslator;
-    if (translator === null && client === null) {
-      // OpenAI in, OpenAI out: the bytes pass unchanged; only the end marker and usage are read.
-      const found = this.scanned;
-      this.sse!.scan(chunk, found);
-      if (found.done) this.sawDone = true;
-      for (let i = 0; i < found.usageData.length; i++) {
-        const data = found.usageData[i];
-        if (checkJson(changetype<usize>(data), data.byteLength).length) continue;
-        const usage = topLevelValue(data, "usage");
-        if (usage === null || usage.byteLength < 2 || readUsageBytes(usage, this.usage)) continue;
-        const doc = parseJson(usage);
-        if (doc !== null && doc.isObj) readUsageObject(<JSON.Obj>doc, this.usage);
-      }
-      if (!end || this.sawDone) return null;
-      this.streamBroken = true;
-      const tail = errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete");
-      const joined = new Uint8Array(chunk.byteLength + tail.byteLength);
-      joined.set(Uint8Array.wrap(chunk), 0);
-      joined.set(Uint8Array.wrap(tail), chunk.byteLength);
-      return joined.buffer;
-    }
-    // Translation: the chunk is replaced by the translated events it completed.
     const parser = this.sse!;
     const count = parser.push(chunk);
-    const out = this.streamOut!;
     out.clear();
     if (client === null) {
       // The provider's events straight into OpenAI events.
@@ -528,7 +543,6 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       this.streamBroken = true;
       if (client === null) out.raw(errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete"));
     }
-    return out.toBuffer();
   }
 
   // ---- end of stream

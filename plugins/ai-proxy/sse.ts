@@ -342,6 +342,15 @@ export class SseWriter {
     return this.out.length == 0;
   }
 
+  /** The bytes written so far: `length` of them from `dataStart` (which moves when the buffer grows). */
+  get dataStart(): usize {
+    return this.out.dataStart;
+  }
+
+  get length(): i32 {
+    return this.out.length;
+  }
+
   toBuffer(): ArrayBuffer {
     return this.out.toBuffer();
   }

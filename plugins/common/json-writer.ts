@@ -171,6 +171,11 @@ export class JsonWriter {
     return this.len;
   }
 
+  /** Where the bytes written so far start: valid until the next write (the buffer moves when it grows). */
+  get dataStart(): usize {
+    return changetype<usize>(this.buf);
+  }
+
   /** The bytes written so far (a copy). */
   toBuffer(): ArrayBuffer {
     return this.buf.slice(0, this.len);
