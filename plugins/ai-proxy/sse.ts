@@ -327,6 +327,7 @@ export class SseWriter {
     const w = this.out;
     if (name.length) {
       w.ascii("event: ");
+      // Event names are ASCII constants: written unit by unit, encoded only when one is not.
       if (isAscii(name)) w.ascii(name);
       else w.rawBuffer(String.UTF8.encode(name));
       w.byte(0x0a);
@@ -361,6 +362,8 @@ export class SseWriter {
 }
 
 function isAscii(s: string): bool {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  const units = changetype<usize>(s);
+  const n = s.length;
+  for (let i = 0; i < n; i++) if (load<u16>(units + (<usize>i << 1)) >= 0x80) return false;
   return true;
 }
