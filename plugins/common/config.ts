@@ -118,7 +118,7 @@ export class Fields {
     } else if (v.isString) {
       const s = (<JSON.Str>v).valueOf();
       ok = isDecimal(s);
-      if (ok) n = I64.parseInt(s, 10);
+      if (ok) n = decimalValue(s);
     }
     if (!ok) {
       this.wrongType(key, v, "an integer");
@@ -149,15 +149,21 @@ export class Fields {
     return n;
   }
 
-  /** An array of strings; null when absent (or of the wrong type, recorded). */
-  strings(key: string): string[] | null {
+  /** The items of an array field; null when absent (or not an array: recorded as not `want`). */
+  private array(key: string, want: string): JSON.Value[] | null {
     const v = this.obj.get(key);
     if (v === null || v.isNull) return null;
     if (!v.isArr) {
-      this.wrongType(key, v, "an array of strings");
+      this.wrongType(key, v, want);
       return null;
     }
-    const items = (<JSON.Arr>v).valueOf();
+    return (<JSON.Arr>v).valueOf();
+  }
+
+  /** An array of strings; null when absent (or of the wrong type, recorded). */
+  strings(key: string): string[] | null {
+    const items = this.array(key, "an array of strings");
+    if (items === null) return null;
     const out = new Array<string>(items.length);
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
@@ -183,13 +189,8 @@ export class Fields {
 
   /** An array of objects; null when absent (or of the wrong type, recorded). */
   objects(key: string): Fields[] | null {
-    const v = this.obj.get(key);
-    if (v === null || v.isNull) return null;
-    if (!v.isArr) {
-      this.wrongType(key, v, "an array of objects");
-      return null;
-    }
-    const items = (<JSON.Arr>v).valueOf();
+    const items = this.array(key, "an array of objects");
+    if (items === null) return null;
     const out = new Array<Fields>(items.length);
     for (let i = 0; i < items.length; i++) {
       const path = this.at(key) + "[" + i.toString() + "]";
@@ -204,23 +205,31 @@ export class Fields {
   }
 
   /**
-   * Paths of keys not in `known` (Higress's `_..._` keys aside). Higress ignores unknown keys, so a
-   * plugin warns about them (typos are common) rather than refusing a config Higress would take.
+   * `list` with the paths of keys not in `known` appended (", "-separated; Higress's `_..._` keys
+   * aside). Higress ignores unknown keys, so a plugin warns about them (typos are common) rather than
+   * refusing a config Higress would take.
    */
-  unknownKeys(known: string[]): string[] {
-    const out = new Array<string>();
+  unknownKeys(known: string[], list: string): string {
     const keys = this.obj.keys;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
       if (k.startsWith("_") && k.endsWith("_")) continue;
-      if (!known.includes(k)) out.push(this.at(k));
+      if (!known.includes(k)) list += (list.length ? ", " : "") + this.at(k);
     }
-    return out;
+    return list;
   }
 
   fail(key: string, what: string): void {
     this.problems.fail(this.at(key), what);
   }
+}
+
+/** The value of a string isDecimal accepted (at most 18 digits: no overflow). */
+function decimalValue(s: string): i64 {
+  const negative = s.charCodeAt(0) == 45;
+  let n: i64 = 0;
+  for (let i = negative ? 1 : 0; i < s.length; i++) n = n * 10 + <i64>(s.charCodeAt(i) - 48);
+  return negative ? -n : n;
 }
 
 function isDecimal(s: string): bool {

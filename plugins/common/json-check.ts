@@ -102,18 +102,19 @@ class Scanner {
     const n = this.pos - start;
     const text = String.UTF8.decodeUnsafe(p, n);
     const negative = load<u8>(p) == 0x2d;
-    if (this.pos != integerEnd || text == "-0") {
+    // "-0" is a float, as the library had it (an i64 has no negative zero).
+    if (this.pos != integerEnd || (negative && n == 2 && load<u8>(p + 1) == 0x30)) {
       const f = JSON.Value.Float(decimalToF64(p, n));
       f.text = text;
       this.value = f;
-    } else {
-      // As the library did: digits accumulated in an f64 (numbers past 2^53 round, past 2^63 saturate).
-      let magnitude: f64 = 0;
-      for (let i = negative ? 1 : 0; i < n; i++) magnitude = magnitude * 10 + <f64>(load<u8>(p + i) - 0x30);
-      const integer = JSON.Value.Integer(<i64>(negative ? -magnitude : magnitude));
-      integer.text = text;
-      this.value = integer;
+      return true;
     }
+    // As the library did: digits accumulated in an f64 (numbers past 2^53 round, past 2^63 saturate).
+    let magnitude: f64 = 0;
+    for (let i = <i32>negative; i < n; i++) magnitude = magnitude * 10 + <f64>(load<u8>(p + i) - 0x30);
+    const integer = JSON.Value.Integer(<i64>(negative ? -magnitude : magnitude));
+    integer.text = text;
+    this.value = integer;
     return true;
   }
 

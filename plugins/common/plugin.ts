@@ -54,13 +54,10 @@ export abstract class PluginRoot<C> extends RootContext {
 
   private warnUnknown(root: Fields): void {
     const known = this.knownFields();
-    const unknown = root.unknownKeys(known);
+    let unknown = root.unknownKeys(known, "");
     const rules = root.objects("_rules_");
-    if (rules !== null) for (let i = 0; i < rules.length; i++) {
-      const more = rules[i].unknownKeys(known);
-      for (let j = 0; j < more.length; j++) unknown.push(more[j]);
-    }
-    if (unknown.length) log.warn(this.pluginName + ": ignoring unknown configuration field(s): " + unknown.join(", "));
+    if (rules !== null) for (let i = 0; i < rules.length; i++) unknown = rules[i].unknownKeys(known, unknown);
+    if (unknown.length) log.warn(this.pluginName + ": ignoring unknown configuration field(s): " + unknown);
   }
 }
 
