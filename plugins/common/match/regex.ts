@@ -5,6 +5,7 @@ import { ByteBuffer } from "./byte-buffer";
 import { ByteClasses } from "./byte-classes";
 import { LazyDfa } from "./lazy-dfa";
 import { Parser } from "./parser";
+import { isAsciiLetter, isDigit } from "./pattern-reader";
 import { PikeVm } from "./pike-vm";
 import { Program } from "./program";
 import { MAX_PROGRAM_SIZE, REGEX_ALL_FLAGS, REGEX_CASE_INSENSITIVE } from "./regex-flags";
@@ -73,7 +74,8 @@ export function compileLiteralSet(needles: Array<string>, flags: u32 = 0): Regex
 }
 
 /**
- * `a|b|...` with every syntax character escaped, so each needle is read as literal text. A lone
+ * `a|b|...` with every ASCII character other than letters and digits escaped, so each needle is
+ * read as literal text. A lone
  * surrogate becomes \uXXXX, which the compiler encodes as String.UTF8.encode does (WTF-8).
  */
 function quoteAlternatives(needles: Array<string>): string {
@@ -93,8 +95,8 @@ function quoteAlternatives(needles: Array<string>): string {
           for (let shift = 12; shift >= 0; shift -= 4) at = putUnit(at, "0123456789abcdef".charCodeAt((c >> shift) & 15));
           continue;
         }
-      } else if (c < 0x80 && "\\^$.|?*+()[]{}".indexOf(String.fromCharCode(c)) >= 0) {
-        at = putUnit(at, 0x5c);
+      } else if (c < 0x80 && !isAsciiLetter(c) && !isDigit(c)) {
+        at = putUnit(at, 0x5c); // an escaped ASCII character other than a letter or digit is itself
       }
       at = putUnit(at, c);
     }
