@@ -55,8 +55,8 @@ export class LazyDfa {
   private stack: StaticArray<i32>;
   /** A state's key being built: context (| RESTART), leaf count, the leaves in increasing order. */
   private key: StaticArray<i32>;
-  /** Search mode: per context, the positions the restart reaches (left out of keys that hold RESTART). */
-  private restartSets: StaticArray<StaticArray<u32> | null> = new StaticArray<StaticArray<u32> | null>(0);
+  /** The positions the restart reaches, left out of keys that hold RESTART; null: no RESTART states. */
+  private restartSet: StaticArray<u32> | null = null;
 
   // The cache. Rows of `trans` hold the next state's row offset (index * stride), or a sentinel.
   private trans: StaticArray<i32> = new StaticArray<i32>(0);
@@ -97,19 +97,15 @@ export class LazyDfa {
     if (program.usesAssertion(ASSERT_BEGIN_TEXT)) this.contextMask |= CONTEXT_AT_START;
     if (program.usesAssertion(ASSERT_BEGIN_LINE)) this.contextMask |= CONTEXT_AFTER_NEWLINE;
     if (program.usesAssertion(ASSERT_WORD_BOUNDARY) || program.usesAssertion(ASSERT_NOT_WORD_BOUNDARY)) this.contextMask |= CONTEXT_AFTER_WORD;
-    if (search) {
-      // What the restart reaches depends only on the (observable) context: one set per context value.
-      const sets = new StaticArray<StaticArray<u32> | null>(RESTART);
-      for (let context = 0; context < RESTART; context++) {
-        if ((context & ~this.contextMask) != 0) continue;
-        this.clearSets();
-        unchecked((this.stack[0] = (program.searchStart << 1) | 1));
-        this.walk(1, 0, -1, context);
-        const set = new StaticArray<u32>(this.after.length);
-        memory.copy(changetype<usize>(set), changetype<usize>(this.after), <usize>set.length << 2);
-        unchecked((sets[context] = set));
-      }
-      this.restartSets = sets;
+    // What the restart reaches depends on the context only through ^ and \A (assertions about what
+    // came before); without them it is one set for every state. (With them, states list it in full.)
+    if (search && (this.contextMask & (CONTEXT_AT_START | CONTEXT_AFTER_NEWLINE)) == 0) {
+      this.clearSets();
+      unchecked((this.stack[0] = (program.searchStart << 1) | 1));
+      this.walk(1, 0, -1, 0);
+      const set = new StaticArray<u32>(this.after.length);
+      memory.copy(changetype<usize>(set), changetype<usize>(this.after), <usize>set.length << 2);
+      this.restartSet = set;
     }
   }
 
@@ -249,13 +245,14 @@ export class LazyDfa {
     const key = this.key;
     const after = this.after;
     context &= this.contextMask;
+    const restartSet = this.restartSet;
     const restartPc = program.searchStart;
-    const restart = this.search && (unchecked(after[restartPc >> 5]) & (1 << (restartPc & 31))) != 0;
+    const restart = restartSet !== null && (unchecked(after[restartPc >> 5]) & (1 << (restartPc & 31))) != 0;
     let n = 0;
     // Scanning the bit set gives the leaves in increasing order: equal sets make one state.
     for (let w = 0; w < after.length; w++) {
       let bits = unchecked(after[w]);
-      if (restart) bits &= ~unchecked(this.restartSets[context]!)[w];
+      if (restart) bits &= ~unchecked(restartSet![w]);
       while (bits) {
         const pc = (w << 5) + <i32>ctz(bits);
         bits &= bits - 1;
