@@ -8,6 +8,27 @@ import { JSON } from "assemblyscript-json/assembly";
 
 const MAX_DEPTH = 128;
 
+// The scanner's loops keep the input and the position in locals and reach the Scanner object only
+// to hand results over: each use of an object reference costs a store to AssemblyScript's shadow
+// stack, which was most of this file's code size.
+
+/** The byte at `pos`, or -1 past the end. */
+@inline function byteAt(ptr: usize, len: i32, pos: i32): i32 {
+  return pos < len ? <i32>load<u8>(ptr + <usize>pos) : -1;
+}
+
+/** The position after the JSON whitespace at `pos`. */
+function skipWhitespace(ptr: usize, len: i32, pos: i32): i32 {
+  for (let c = byteAt(ptr, len, pos); c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d; c = byteAt(ptr, len, pos)) pos++;
+  return pos;
+}
+
+/** The position after the decimal digits at `pos`. */
+function skipDigits(ptr: usize, len: i32, pos: i32): i32 {
+  while (<u32>(byteAt(ptr, len, pos) - 0x30) < 10) pos++;
+  return pos;
+}
+
 class Scanner {
   pos: i32 = 0;
   error: string = "";
@@ -18,111 +39,109 @@ class Scanner {
 
   constructor(readonly ptr: usize, readonly len: i32, readonly build: bool) {}
 
-  @inline peek(): i32 {
-    return this.pos < this.len ? <i32>load<u8>(this.ptr + this.pos) : -1;
-  }
-
-  fail(what: string): bool {
-    if (this.error.length == 0) this.error = what + " at byte " + this.pos.toString();
+  /** Records the first problem, found at byte `at`; false. */
+  fail(what: string, at: i32): bool {
+    if (this.error.length == 0) this.error = what + " at byte " + at.toString();
     return false;
   }
 
-  ws(): void {
-    for (let c = this.peek(); c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d; c = this.peek()) this.pos++;
+  /** Skips whitespace; the byte there (-1 at the end). */
+  ws(): i32 {
+    const ptr = this.ptr;
+    const len = this.len;
+    const pos = skipWhitespace(ptr, len, this.pos);
+    this.pos = pos;
+    return byteAt(ptr, len, pos);
   }
 
   /** `true`, `false` or `null`; the value is built only when building. */
   literal(word: string): bool {
-    for (let i = 0; i < word.length; i++, this.pos++) if (this.peek() != word.charCodeAt(i)) return this.fail("invalid literal");
+    const ptr = this.ptr;
+    const len = this.len;
+    let pos = this.pos;
+    for (let i = 0; i < word.length; i++, pos++) if (byteAt(ptr, len, pos) != word.charCodeAt(i)) return this.fail("invalid literal", pos);
+    this.pos = pos;
     if (this.build) this.value = word.length == 4 ? (word == "null" ? JSON.Value.Null() : JSON.Value.Bool(true)) : JSON.Value.Bool(false);
     return true;
   }
 
   /** Everything between the quotes, escapes resolved, lands in `text` when building. */
   string(): bool {
-    let run = ++this.pos; // after the opening quote
+    const ptr = this.ptr;
+    const len = this.len;
+    const build = this.build;
+    let pos = this.pos + 1; // after the opening quote
+    let run = pos;
     let text = "";
-    while (this.pos < this.len) {
-      const c = <i32>load<u8>(this.ptr + this.pos);
+    while (pos < len) {
+      const c = <i32>load<u8>(ptr + <usize>pos);
       if (c == 0x22 || c == 0x5c) {
-        if (this.build) text += String.UTF8.decodeUnsafe(this.ptr + run, this.pos - run);
-        this.pos++;
+        if (build) text += String.UTF8.decodeUnsafe(ptr + <usize>run, pos - run);
+        pos++;
         if (c == 0x22) {
+          this.pos = pos;
           this.text = text;
           return true;
         }
-        let e = this.peek();
+        let e = byteAt(ptr, len, pos);
         if (e == 0x75) {
           e = 0;
           for (let i = 1; i <= 4; i++) {
-            const h = this.pos + i < this.len ? <i32>load<u8>(this.ptr + this.pos + i) : -1;
+            const h = byteAt(ptr, len, pos + i);
             const digit = <u32>(h - 0x30) < 10 ? h - 0x30 : <u32>((h | 0x20) - 0x61) < 6 ? (h | 0x20) - 0x61 + 10 : -1;
-            if (digit < 0) return this.fail("bad \\u escape");
+            if (digit < 0) return this.fail("bad \\u escape", pos);
             e = (e << 4) | digit;
           }
-          this.pos += 4;
+          pos += 4;
         } else {
           const at = "\"\\/bfnrt".indexOf(String.fromCharCode(e));
-          if (at < 0) return this.fail("bad escape");
+          if (at < 0) return this.fail("bad escape", pos);
           e = at < 3 ? e : <i32>"\b\f\n\r\t".charCodeAt(at - 3);
         }
-        if (this.build) text += String.fromCharCode(e);
-        run = ++this.pos;
+        if (build) text += String.fromCharCode(e);
+        run = ++pos;
         continue;
       }
-      if (c < 0x20) return this.fail("control character in string");
-      this.pos++;
+      if (c < 0x20) return this.fail("control character in string", pos);
+      pos++;
     }
-    return this.fail("unterminated string");
-  }
-
-  digits(): i32 {
-    const start = this.pos;
-    while (<u32>(this.peek() - 0x30) < 10) this.pos++;
-    return this.pos - start;
+    return this.fail("unterminated string", pos);
   }
 
   number(): bool {
+    const ptr = this.ptr;
+    const len = this.len;
     const start = this.pos;
-    if (this.peek() == 0x2d) this.pos++;
-    if (this.peek() == 0x30) this.pos++;
-    else if (this.digits() == 0) return this.fail("bad number");
-    const integerEnd = this.pos;
-    if (this.peek() == 0x2e) {
-      this.pos++;
-      if (this.digits() == 0) return this.fail("bad fraction");
+    let pos = start;
+    if (byteAt(ptr, len, pos) == 0x2d) pos++;
+    if (byteAt(ptr, len, pos) == 0x30) pos++;
+    else {
+      const end = skipDigits(ptr, len, pos);
+      if (end == pos) return this.fail("bad number", pos);
+      pos = end;
     }
-    if ((this.peek() | 0x20) == 0x65) {
-      this.pos++;
-      if (this.peek() == 0x2b || this.peek() == 0x2d) this.pos++;
-      if (this.digits() == 0) return this.fail("bad exponent");
+    const integerEnd = pos;
+    if (byteAt(ptr, len, pos) == 0x2e) {
+      const end = skipDigits(ptr, len, ++pos);
+      if (end == pos) return this.fail("bad fraction", pos);
+      pos = end;
     }
-    if (!this.build) return true;
-    const p = this.ptr + start;
-    const n = this.pos - start;
-    const text = String.UTF8.decodeUnsafe(p, n);
-    const negative = load<u8>(p) == 0x2d;
-    // "-0" is a float, as the library had it (an i64 has no negative zero).
-    if (this.pos != integerEnd || (negative && n == 2 && load<u8>(p + 1) == 0x30)) {
-      const f = JSON.Value.Float(decimalToF64(p, n));
-      f.text = text;
-      this.value = f;
-      return true;
+    if ((byteAt(ptr, len, pos) | 0x20) == 0x65) {
+      const sign = byteAt(ptr, len, ++pos);
+      if (sign == 0x2b || sign == 0x2d) pos++;
+      const end = skipDigits(ptr, len, pos);
+      if (end == pos) return this.fail("bad exponent", pos);
+      pos = end;
     }
-    // As the library did: digits accumulated in an f64 (numbers past 2^53 round, past 2^63 saturate).
-    let magnitude: f64 = 0;
-    for (let i = <i32>negative; i < n; i++) magnitude = magnitude * 10 + <f64>(load<u8>(p + i) - 0x30);
-    const integer = JSON.Value.Integer(<i64>(negative ? -magnitude : magnitude));
-    integer.text = text;
-    this.value = integer;
+    this.pos = pos;
+    if (this.build) this.value = numberValue(ptr + <usize>start, pos - start, pos != integerEnd);
     return true;
   }
 
   /** One value (leading whitespace skipped); with `build`, left in `value`. */
   read(depth: i32): bool {
-    if (depth > MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString());
-    this.ws();
-    const c = this.peek();
+    if (depth > MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString(), this.pos);
+    const c = this.ws();
     if (c == 0x7b) return this.object(depth);
     if (c == 0x5b) return this.array(depth);
     if (c == 0x22) {
@@ -134,29 +153,25 @@ class Scanner {
     if (c == 0x66) return this.literal("false");
     if (c == 0x6e) return this.literal("null");
     if (c == 0x2d || <u32>(c - 0x30) < 10) return this.number();
-    return this.fail(c < 0 ? "unexpected end" : "unexpected character");
+    return this.fail(c < 0 ? "unexpected end" : "unexpected character", this.pos);
   }
 
   object(depth: i32): bool {
     const obj = this.build ? JSON.Value.Object() : null;
     this.pos++;
-    this.ws();
-    if (this.peek() != 0x7d) {
+    if (this.ws() != 0x7d) {
       for (;;) {
-        this.ws();
-        if (this.peek() != 0x22) return this.fail("expected a key");
+        if (this.ws() != 0x22) return this.fail("expected a key", this.pos);
         if (!this.string()) return false;
         const key = this.text;
-        this.ws();
-        if (this.peek() != 0x3a) return this.fail("expected ':'");
+        if (this.ws() != 0x3a) return this.fail("expected ':'", this.pos);
         this.pos++;
         if (!this.read(depth + 1)) return false;
         if (obj !== null) obj.set<JSON.Value>(key, this.value);
-        this.ws();
-        const c = this.peek();
-        this.pos++;
+        const c = this.ws();
+        const after = ++this.pos;
         if (c == 0x7d) break;
-        if (c != 0x2c) return this.fail("expected ',' or '}'");
+        if (c != 0x2c) return this.fail("expected ',' or '}'", after);
       }
     } else this.pos++;
     if (obj !== null) this.value = obj;
@@ -166,16 +181,14 @@ class Scanner {
   array(depth: i32): bool {
     const arr = this.build ? JSON.Value.Array() : null;
     this.pos++;
-    this.ws();
-    if (this.peek() != 0x5d) {
+    if (this.ws() != 0x5d) {
       for (;;) {
         if (!this.read(depth + 1)) return false;
         if (arr !== null) arr.push(this.value);
-        this.ws();
-        const c = this.peek();
-        this.pos++;
+        const c = this.ws();
+        const after = ++this.pos;
         if (c == 0x5d) break;
-        if (c != 0x2c) return this.fail("expected ',' or ']'");
+        if (c != 0x2c) return this.fail("expected ',' or ']'", after);
       }
     } else this.pos++;
     if (arr !== null) this.value = arr;
@@ -184,12 +197,27 @@ class Scanner {
 
   /** Reads one value filling the whole input (whitespace around it allowed); "" or the reason why not. */
   whole(): string {
-    if (this.read(0)) {
-      this.ws();
-      if (this.pos != this.len) this.fail("trailing characters");
-    }
+    if (this.read(0) && this.ws() >= 0) this.fail("trailing characters", this.pos);
     return this.error;
   }
+}
+
+/** A number's value (its text checked): a float when it has a fraction or exponent, or is -0. */
+function numberValue(p: usize, n: i32, fraction: bool): JSON.Value {
+  const text = String.UTF8.decodeUnsafe(p, n);
+  const negative = load<u8>(p) == 0x2d;
+  // "-0" is a float, as the library had it (an i64 has no negative zero).
+  if (fraction || (negative && n == 2 && load<u8>(p + 1) == 0x30)) {
+    const f = JSON.Value.Float(decimalToF64(p, n));
+    f.text = text;
+    return f;
+  }
+  // As the library did: digits accumulated in an f64 (numbers past 2^53 round, past 2^63 saturate).
+  let magnitude: f64 = 0;
+  for (let i = <i32>negative; i < n; i++) magnitude = magnitude * 10 + <f64>(load<u8>(p + i) - 0x30);
+  const integer = JSON.Value.Integer(<i64>(negative ? -magnitude : magnitude));
+  integer.text = text;
+  return integer;
 }
 
 /** "" when `len` bytes at `ptr` are one valid JSON value (surrounded by optional whitespace). */
