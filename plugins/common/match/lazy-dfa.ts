@@ -204,36 +204,47 @@ export class LazyDfa {
    * `b` are collected in `after`; returns whether a MATCH was reached before `b`.
    */
   private walk(top: i32, context: i32, b: i32, nextContext: i32): bool {
+    // Raw addresses (nothing here allocates): every use of an object reference would cost a
+    // shadow-stack store, and this loop reads the program and the sets at every step.
     const program = this.program;
-    const stack = this.stack;
+    const code = changetype<usize>(program.code);
+    const byteSets = changetype<usize>(program.byteSets);
+    const stack = changetype<usize>(this.stack);
+    const before = changetype<usize>(this.before);
+    const after = changetype<usize>(this.after);
     let matched = false;
     let work: u64 = 0;
     while (top > 0) {
-      const entry = unchecked(stack[--top]);
+      const entry = load<i32>(stack + (<usize>(--top) << 2));
       const pc = entry >> 1;
       const isAfter = entry & 1;
-      const seen = isAfter ? this.after : this.before;
+      const seen = (isAfter ? after : before) + (<usize>(pc >> 5) << 2);
       const bit: u32 = 1 << (pc & 31);
-      const word = unchecked(seen[pc >> 5]);
+      const word = load<u32>(seen);
       if (word & bit) continue;
-      unchecked((seen[pc >> 5] = word | bit));
+      store<u32>(seen, word | bit);
       work++;
-      const op = program.op(pc);
-      const next = (program.out(pc) << 1) | isAfter;
+      const instruction = code + (<usize>pc << 4); // [op, arg, out, out1]
+      const op = load<i32>(instruction);
+      const arg = load<i32>(instruction, 4);
+      let next = (load<i32>(instruction, 8) << 1) | isAfter;
       if (op == OP_SPLIT) {
-        unchecked((stack[top++] = (program.out1(pc) << 1) | isAfter));
-        unchecked((stack[top++] = next));
+        store<i32>(stack + (<usize>(top++) << 2), (load<i32>(instruction, 12) << 1) | isAfter);
       } else if (op == OP_ASSERT) {
         // After `b`, only assertions about what came before can be settled; the others wait as leaves.
-        const arg = program.arg(pc);
-        if (isAfter ? dependsOnlyOnContext(arg) && assertionHolds(arg, nextContext, -1) : assertionHolds(arg, context, b)) unchecked((stack[top++] = next));
+        if (!(isAfter ? dependsOnlyOnContext(arg) && assertionHolds(arg, nextContext, -1) : assertionHolds(arg, context, b))) continue;
       } else if (op == OP_MATCH) {
         if (!isAfter) matched = true;
+        continue;
       } else if (op == OP_RANGE || op == OP_BYTESET) {
-        if (!isAfter && b >= 0 && program.consumes(pc, b)) unchecked((stack[top++] = next | 1));
-      } else if (op != OP_FAIL) {
-        unchecked((stack[top++] = next)); // SAVE
+        if (isAfter || b < 0) continue;
+        const consumed = op == OP_RANGE ? b >= (arg & 0xff) && b <= ((arg >> 8) & 0xff) : (<i32>load<u8>(byteSets + (<usize>arg << 5) + (<usize>b >> 3)) & (1 << (b & 7))) != 0;
+        if (!consumed) continue;
+        next |= 1;
+      } else if (op == OP_FAIL) {
+        continue;
       }
+      store<i32>(stack + (<usize>(top++) << 2), next); // SPLIT's first branch, SAVE, a held assertion, a consumed byte
     }
     this.steps += work;
     return matched;
@@ -241,33 +252,36 @@ export class LazyDfa {
 
   /** Turns `after` into a state (finding or adding it) and returns its row offset; DEAD without leaves. */
   private intern(context: i32): i32 {
+    // Raw addresses up to the lookup, as in walk().
     const program = this.program;
-    const key = this.key;
-    const after = this.after;
+    const code = changetype<usize>(program.code);
+    const key = changetype<usize>(this.key);
+    const after = changetype<usize>(this.after);
+    const afterWords = this.after.length;
     context &= this.contextMask;
-    const restartSet = this.restartSet;
+    const restartSet = changetype<usize>(this.restartSet);
     const restartPc = program.searchStart;
-    const restart = restartSet !== null && (unchecked(after[restartPc >> 5]) & (1 << (restartPc & 31))) != 0;
+    const restart = restartSet != 0 && (load<u32>(after + (<usize>(restartPc >> 5) << 2)) & (1 << (restartPc & 31))) != 0;
     let n = 0;
     // Scanning the bit set gives the leaves in increasing order: equal sets make one state.
-    for (let w = 0; w < after.length; w++) {
-      let bits = unchecked(after[w]);
-      if (restart) bits &= ~unchecked(restartSet![w]);
+    for (let w = 0; w < afterWords; w++) {
+      let bits = load<u32>(after + (<usize>w << 2));
+      if (restart) bits &= ~load<u32>(restartSet + (<usize>w << 2));
       while (bits) {
         const pc = (w << 5) + <i32>ctz(bits);
         bits &= bits - 1;
-        const op = program.op(pc);
-        if (op == OP_RANGE || op == OP_BYTESET || op == OP_MATCH || (op == OP_ASSERT && !dependsOnlyOnContext(program.arg(pc)))) unchecked((key[2 + n++] = pc));
+        const op = load<i32>(code + (<usize>pc << 4));
+        if (op == OP_RANGE || op == OP_BYTESET || op == OP_MATCH || (op == OP_ASSERT && !dependsOnlyOnContext(load<i32>(code + (<usize>pc << 4), 4)))) store<i32>(key + (<usize>(2 + n++) << 2), pc);
       }
     }
-    this.steps += <u64>(after.length + n);
+    this.steps += <u64>(afterWords + n);
     if (restart) context |= RESTART;
     else if (n == 0) return DEAD;
-    unchecked((key[0] = context));
-    unchecked((key[1] = n));
+    store<i32>(key, context);
+    store<i32>(key, n, 4);
     const words = n + 2;
     let hash: u32 = 2166136261;
-    for (let i = 0; i < words; i++) hash = (hash ^ <u32>unchecked(key[i])) * 16777619;
+    for (let i = 0; i < words; i++) hash = (hash ^ load<u32>(key + (<usize>i << 2))) * 16777619;
     hash ^= hash >> 15;
     // Look the key up.
     let mask = this.table.length - 1;
@@ -275,7 +289,7 @@ export class LazyDfa {
     for (let entry = unchecked(this.table[slot]); entry != 0; entry = unchecked(this.table[slot])) {
       const at = (entry - 1) * INFO_WORDS;
       const stored = unchecked(this.info[at]);
-      if (<u32>unchecked(this.info[at + 1]) == hash && memory.compare(changetype<usize>(this.pool) + (<usize>stored << 2), changetype<usize>(key), <usize>words << 2) == 0) {
+      if (<u32>unchecked(this.info[at + 1]) == hash && memory.compare(changetype<usize>(this.pool) + (<usize>stored << 2), key, <usize>words << 2) == 0) {
         return (entry - 1) * this.stride;
       }
       slot = (slot + 1) & mask;
@@ -291,7 +305,7 @@ export class LazyDfa {
     unchecked((this.info[at] = this.poolUsed));
     unchecked((this.info[at + 1] = <i32>hash));
     unchecked((this.info[at + 2] = -1));
-    memory.copy(changetype<usize>(this.pool) + (<usize>this.poolUsed << 2), changetype<usize>(key), <usize>words << 2);
+    memory.copy(changetype<usize>(this.pool) + (<usize>this.poolUsed << 2), key, <usize>words << 2);
     this.poolUsed += words;
     memory.fill(changetype<usize>(this.trans) + (<usize>(index * this.stride) << 2), 0xff, <usize>this.stride << 2); // all UNKNOWN
     this.place(index, hash);
