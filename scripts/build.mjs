@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds every target of asconfig.json (one per plugin, plus the test-only modules) into build/,
 // and assembles the hand-written WAT modules under bench/wat/ with wabt (the host floor for `make bench`).
-// Usage: node scripts/build.mjs [target ...]     (no targets: all of them)
+// Usage: node scripts/build.mjs [--gc-every-call] [target ...]     (no targets: all of them)
+// --gc-every-call builds the collector's torture mode (collect on every return to the host; `make test-gc`).
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, existsSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -10,7 +11,14 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const asconfig = JSON.parse(readFileSync(join(root, "asconfig.json"), "utf8"));
-const wanted = process.argv.slice(2);
+const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const unknownFlags = flags.filter((f) => f !== "--gc-every-call");
+if (unknownFlags.length) {
+  console.error(`unknown option(s): ${unknownFlags.join(", ")}`);
+  process.exit(2);
+}
+const extraArgs = flags.includes("--gc-every-call") ? ["--use", "PROXY_RUNTIME_GC_EVERY_CALL=1"] : [];
 // Targets without entries (such as "test") only carry options for modules that tests compile themselves.
 const targets = Object.entries(asconfig.targets).filter(([name, t]) => t.entries && (wanted.length === 0 || wanted.includes(name)));
 if (wanted.length && targets.length !== wanted.length) {
@@ -22,7 +30,7 @@ const asc = join(root, "node_modules", ".bin", "asc");
 
 function compile([name, target]) {
   return new Promise((resolve, reject) => {
-    const args = [...target.entries, "--config", "asconfig.json", "--target", name];
+    const args = [...target.entries, "--config", "asconfig.json", "--target", name, ...extraArgs];
     const child = spawn(asc, args, { cwd: root, stdio: ["ignore", "inherit", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
