@@ -141,11 +141,12 @@ export function parseIpBlock(text: string): IpBlock | null {
   if (slash >= 0) {
     const n = text.substring(slash + 1);
     if (n.length == 0 || n.length > 3) return null;
+    bits = 0;
     for (let i = 0; i < n.length; i++) {
       const c = n.charCodeAt(i);
       if (c < 0x30 || c > 0x39) return null;
+      bits = bits * 10 + (c - 0x30);
     }
-    bits = I32.parseInt(n, 10);
     if (bits > (v4 ? 32 : 128)) return null;
   }
   block.bits = v4 ? bits + 96 : bits;

@@ -30,7 +30,14 @@ const SOURCE_FIELDS = [
   "limit_by_header", "limit_by_param", "limit_by_consumer", "limit_by_cookie",
   "limit_by_per_header", "limit_by_per_param", "limit_by_per_consumer", "limit_by_per_cookie", "limit_by_per_ip",
 ];
-const SOURCE_LIST = "limit_by_header, limit_by_param, limit_by_consumer, limit_by_cookie, limit_by_per_header, limit_by_per_param, limit_by_per_consumer, limit_by_per_cookie or limit_by_per_ip";
+
+/** "limit_by_header, ..., limit_by_per_cookie or limit_by_per_ip", for messages (built when needed). */
+function sourceList(): string {
+  let list = SOURCE_FIELDS[0];
+  const last = SOURCE_FIELDS.length - 1;
+  for (let i = 1; i < last; i++) list += ", " + SOURCE_FIELDS[i];
+  return list + " or " + SOURCE_FIELDS[last];
+}
 
 /** Prefix of every counter key in Redis. */
 export const KEY_PREFIX = "cluster-key-rate-limit:";
@@ -98,12 +105,12 @@ function chooseSource(f: Fields): i32 {
       }
     }
     if (chosen >= 0) {
-      f.fail(name, "give only one of " + SOURCE_LIST + " (" + SOURCE_FIELDS[chosen] + " is already set)");
+      f.fail(name, "give only one of " + sourceList() + " (" + SOURCE_FIELDS[chosen] + " is already set)");
       return -1;
     }
     chosen = i;
   }
-  if (chosen < 0) f.problems.fail(f.path, "needs one of " + SOURCE_LIST);
+  if (chosen < 0) f.problems.fail(f.path, "needs one of " + sourceList());
   return chosen;
 }
 
