@@ -2,7 +2,7 @@
 // ending) or carry several events. Only the bytes of the event not yet complete are kept between
 // chunks. Field names follow the SSE spec: `event`, `data` (several data lines join with "\n"),
 // comment lines starting with ':' are skipped.
-import { JsonWriter } from "../common/json-writer";
+import { JsonWriter, unitCount } from "../common/json-writer";
 
 export class SseEvent {
   /** The `event:` field ("" when absent: a "message" event). */
@@ -71,9 +71,10 @@ export class SseEvent {
   dataEquals(s: string): bool {
     // ASCII markers ("[DONE]") compared without encoding the string.
     const n = this.dataLength;
-    if (n != s.length) return false;
+    const units = changetype<usize>(s);
+    if (n != unitCount(units)) return false;
     const p = this.dataPtr;
-    for (let i = 0; i < n; i++) if (<i32>load<u8>(p + i) != s.charCodeAt(i)) return false;
+    for (let i = 0; i < n; i++) if (<u32>load<u8>(p + i) != <u32>load<u16>(units + (<usize>i << 1))) return false;
     return true;
   }
 
@@ -238,10 +239,11 @@ const KNOWN_NAMES: string[] = [
 ];
 
 function eventName(ptr: usize, len: i32): string {
-  for (let k = 0; k < KNOWN_NAMES.length; k++) {
+  const count = KNOWN_NAMES.length;
+  for (let k = 0; k < count; k++) {
     const name = unchecked(KNOWN_NAMES[k]);
-    if (name.length != len) continue;
     const units = changetype<usize>(name);
+    if (unitCount(units) != len) continue;
     let i = 0;
     while (i < len && <u32>load<u8>(ptr + i) == <u32>load<u16>(units + (<usize>i << 1))) i++;
     if (i == len) return name;
@@ -325,7 +327,7 @@ export class SseWriter {
   /** Starts an event (`event: name`, when named, then `data: `); write its one-line data, then close(). */
   open(name: string): JsonWriter {
     const w = this.out;
-    if (name.length) {
+    if (unitCount(changetype<usize>(name))) {
       w.ascii("event: ");
       // Event names are ASCII constants: written unit by unit, encoded only when one is not.
       if (isAscii(name)) w.ascii(name);
@@ -363,7 +365,7 @@ export class SseWriter {
 
 function isAscii(s: string): bool {
   const units = changetype<usize>(s);
-  const n = s.length;
+  const n = unitCount(units);
   for (let i = 0; i < n; i++) if (load<u16>(units + (<usize>i << 1)) >= 0x80) return false;
   return true;
 }

@@ -2,11 +2,23 @@
 // parsed tree. The JSON library's own stringify escapes control characters incorrectly (a backslash
 // before the raw character), so output is always written here.
 import { JSON } from "assemblyscript-json/assembly";
+import { OBJECT, TOTAL_OVERHEAD } from "rt/common";
 import { parseJson } from "./json-check";
 
 export { JSON };
 
 const HEX = "0123456789abcdef";
+
+/**
+ * The length of a string, given as `changetype<usize>(s)`: `s.length` without a call. With
+ * shrinkLevel 2 Binaryen keeps String#get:length out of line, and the scanners of streams ask for
+ * the length of a constant once per key compared or name written. Taking the address rather than
+ * the string keeps the inlined body free of a reference local.
+ */
+// @ts-ignore: decorator
+@inline export function unitCount(units: usize): i32 {
+  return <i32>(changetype<OBJECT>(units - TOTAL_OVERHEAD).rtSize >> 1);
+}
 
 export class JsonWriter {
   private buf: ArrayBuffer;
@@ -46,10 +58,10 @@ export class JsonWriter {
 
   /** Appends ASCII text as is (punctuation, keys known to need no escaping, numbers). */
   ascii(s: string): JsonWriter {
-    const n = s.length;
+    const units = changetype<usize>(s);
+    const n = unitCount(units);
     this.reserve(n);
     const base = changetype<usize>(this.buf) + this.len;
-    const units = changetype<usize>(s);
     for (let i = 0; i < n; i++) store<u8>(base + i, load<u16>(units + (<usize>i << 1)));
     this.len += n;
     return this;
@@ -64,9 +76,9 @@ export class JsonWriter {
   }
 
   private asciiString(s: string): JsonWriter {
-    const n = s.length;
-    this.reserve(n + 2);
     const units = changetype<usize>(s);
+    const n = unitCount(units);
+    this.reserve(n + 2);
     let o = changetype<usize>(this.buf) + this.len;
     store<u8>(o++, 0x22);
     let i = 0;
@@ -188,7 +200,7 @@ export class JsonWriter {
 
 function isAscii(s: string): bool {
   const units = changetype<usize>(s);
-  const n = s.length;
+  const n = unitCount(units);
   for (let i = 0; i < n; i++) if (load<u16>(units + (<usize>i << 1)) >= 0x80) return false;
   return true;
 }

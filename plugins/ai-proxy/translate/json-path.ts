@@ -9,7 +9,7 @@
 // path built on this module answers exactly as the tree path it stands in for: the last of repeated
 // members wins, keys are compared after decoding, strings decode the same way (escapes, lone
 // surrogates, even invalid UTF-8) and numbers read as integers come out the same.
-import { JSON, parseValid } from "../../common/json-writer";
+import { JSON, parseValid, unitCount } from "../../common/json-writer";
 
 // ---- scanning primitives (also used by openai-splice.ts)
 
@@ -66,9 +66,9 @@ export function valueEnd(p: usize, i: i32, n: i32): i32 {
 
 /** Whether the string [start, end) (quotes included) is spelled exactly `ascii`, byte for byte. */
 export function keyIs(p: usize, start: i32, end: i32, ascii: string): bool {
-  const n = ascii.length;
-  if (end - start - 2 != n) return false;
   const units = changetype<usize>(ascii);
+  const n = unitCount(units);
+  if (end - start - 2 != n) return false;
   const bytes = p + start + 1;
   for (let k = 0; k < n; k++) if (<u32>load<u8>(bytes + k) != <u32>load<u16>(units + (<usize>k << 1))) return false;
   return true;
@@ -138,11 +138,12 @@ export function decodeString(p: usize, start: i32, end: i32): string {
 /** Whether the string [start, end) (quotes included) decodes to `s`. */
 function stringMatches(p: usize, start: i32, end: i32, s: string): bool {
   const n = end - start - 2;
+  const units = changetype<usize>(s);
+  const count = unitCount(units);
   // Decoding never gives more code units than there are bytes.
-  if (n < s.length) return false;
-  if (n == s.length) {
+  if (n < count) return false;
+  if (n == count) {
     const bytes = p + start + 1;
-    const units = changetype<usize>(s);
     let same = true;
     for (let k = 0; k < n; k++) {
       const c = <u32>load<u8>(bytes + k);

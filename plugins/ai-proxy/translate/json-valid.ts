@@ -3,6 +3,8 @@
 // event: one loop over the bytes with the position in a local, an explicit stack of open containers
 // instead of recursion, nothing allocated.
 
+import { unitCount } from "../../common/json-writer";
+
 const MAX_DEPTH = 128;
 /** Open containers, innermost last: 1 for an object, 0 for an array. */
 const STACK = memory.data(MAX_DEPTH + 1);
@@ -81,7 +83,7 @@ function numberEnd(p: usize, i: i32, n: i32): i32 {
 
 /** End of the literal `word` (true, false, null) at `i`, or -1. */
 function literalEnd(p: usize, i: i32, n: i32, word: string): i32 {
-  const k = word.length;
+  const k = unitCount(changetype<usize>(word));
   if (i + k > n) return -1;
   for (let j = 0; j < k; j++) if (<u32>load<u8>(p + i + j) != <u32>load<u16>(changetype<usize>(word) + (<usize>j << 1))) return -1;
   return i + k;
