@@ -13,7 +13,8 @@ import { JSON, parseValid, unitCount } from "../../common/json-writer";
 
 // ---- scanning primitives (also used by openai-splice.ts)
 
-export function skipWs(p: usize, i: i32, n: i32): i32 {
+// @ts-ignore: decorator
+@inline export function skipWs(p: usize, i: i32, n: i32): i32 {
   while (i < n) {
     const c = load<u8>(p + i);
     if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
