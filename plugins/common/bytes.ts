@@ -14,17 +14,6 @@ export function bytesEqual(a: ArrayBuffer, b: ArrayBuffer): bool {
   return a.byteLength == b.byteLength && memory.compare(changetype<usize>(a), changetype<usize>(b), a.byteLength) == 0;
 }
 
-/** A copy with ASCII letters lowercased. */
-export function asciiLower(src: ArrayBuffer): ArrayBuffer {
-  const out = src.slice(0);
-  const p = changetype<usize>(out);
-  for (let i = 0; i < out.byteLength; i++) {
-    const c = load<u8>(p + i);
-    if (c >= 0x41 && c <= 0x5a) store<u8>(p + i, c | 0x20);
-  }
-  return out;
-}
-
 export function startsWith(hay: ArrayBuffer, prefix: ArrayBuffer): bool {
   return hay.byteLength >= prefix.byteLength && memory.compare(changetype<usize>(hay), changetype<usize>(prefix), prefix.byteLength) == 0;
 }

@@ -1,13 +1,6 @@
 // What a block rule is matched against besides the raw bytes: the same text with percent-encoding and
 // JSON string escapes undone, so `pass%77ord` and `pass\u0077ord` are caught like `password`.
-import { hasPercent, percentDecode } from "../common/url";
-
-function hexDigit(c: u8): i32 {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
+import { hasPercent, hexDigit, percentDecode } from "../common/url";
 
 function hasBackslash(ptr: usize, len: i32): bool {
   for (let i = 0; i < len; i++) if (load<u8>(ptr + i) == 0x5c) return true;
