@@ -1,5 +1,5 @@
 // Linear-time pattern matching for plugins: RE2-style regular expressions (lazy DFA for match /
-// no match, Pike VM for captures and replacement) and Aho-Corasick multi-substring search.
+// no match, Pike VM for captures and replacement) and literal sets (many substrings, one DFA pass).
 // See README.md for the syntax, semantics and limits.
 export {
   compileRegex,
@@ -20,5 +20,3 @@ export {
   MAX_REPEAT_COUNT,
   MAX_NESTING_DEPTH,
 } from "./regex-flags";
-export { buildAhoCorasick, buildAhoCorasickBytes, AhoCorasick, AhoCorasickBuildResult } from "./aho-corasick";
-export { MAX_AHO_CORASICK_TABLE_BYTES } from "./aho-corasick-builder";

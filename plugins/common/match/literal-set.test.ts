@@ -1,6 +1,6 @@
 // compileLiteralSet: needles read as plain text, searched for (does one occur?) and full-matched (is
 // the input one?) by the lazy DFA. Golden cases, then random needles and inputs (raw bytes included)
-// against byte-level includes/equals, which is what the Aho-Corasick automaton it replaces answered.
+// against byte-level includes/equals, which is what the Aho-Corasick automaton it replaced answered.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bytesOf, CASE_INSENSITIVE, MatchHarness } from "./test-harness/host.ts";

@@ -2,7 +2,7 @@
 // byte ranges in linear memory. JS writes inputs into the scratch buffer, results come back as
 // numbers or in the output buffer. Handles index module-level registries (fine for a test harness).
 import { ByteBuffer } from "../byte-buffer";
-import { compileLiteralSet, compileRegex, Regex, buildAhoCorasickBytes, AhoCorasick } from "../index";
+import { compileLiteralSet, compileRegex, Regex } from "../index";
 
 // @ts-ignore: decorator
 @external("harness", "abort")
@@ -17,7 +17,6 @@ export function abort_proc_exit(message: string | null, fileName: string | null,
 }
 
 const regexes = new Array<Regex | null>();
-const matchers = new Array<AhoCorasick | null>();
 let scratchBuffer = new ByteBuffer(1024);
 const output = new ByteBuffer(1024);
 let storedString = "";
@@ -59,8 +58,9 @@ export function regexCompile(ptr: usize, len: i32, flags: u32): i32 {
 }
 
 /**
- * compileLiteralSet over needles encoded as for acBuild (each needle's bytes decoded as UTF-8, so
- * WTF-8 bytes give lone surrogates); a regex handle, or -1 with the error text in the output buffer.
+ * compileLiteralSet over needles encoded as u32 count, then per needle u32 length + bytes (each
+ * needle's bytes decoded as UTF-8, so WTF-8 bytes give lone surrogates); a regex handle, or -1 with
+ * the error text in the output buffer.
  */
 export function literalSetCompile(ptr: usize, len: i32, flags: u32): i32 {
   const needles = new Array<string>();
@@ -193,60 +193,6 @@ export function regexProgramSize(id: i32): i32 {
   return r === null ? -1 : r.programSize;
 }
 
-// ---- Aho-Corasick ----
-
-/** Needles encoded as u32 count, then per needle u32 length + bytes. Returns a handle or -1. */
-export function acBuild(ptr: usize, len: i32, caseInsensitive: i32): i32 {
-  const needles = new Array<Uint8Array>();
-  const count = load<u32>(ptr);
-  let at: usize = ptr + 4;
-  for (let i: u32 = 0; i < count; i++) {
-    const n = <i32>load<u32>(at);
-    at += 4;
-    const needle = new Uint8Array(n);
-    memory.copy(needle.dataStart, at, <usize>n);
-    at += <usize>n;
-    needles.push(needle);
-  }
-  if (<i32>(at - ptr) > len) return -2;
-  const result = buildAhoCorasickBytes(needles, caseInsensitive != 0);
-  const matcher = result.matcher;
-  if (matcher === null) {
-    setOutput(result.error);
-    return -1;
-  }
-  matchers.push(matcher);
-  return matchers.length - 1;
-}
-
-function matcherAt(id: i32): AhoCorasick | null {
-  return id >= 0 && id < matchers.length ? matchers[id] : null;
-}
-
-export function acFindFirst(id: i32, ptr: usize, len: i32): i32 {
-  const m = matcherAt(id);
-  return m === null ? -2 : m.findFirstRaw(ptr, len);
-}
-
-export function acFindFirstStored(id: i32): i32 {
-  const m = matcherAt(id);
-  return m === null ? -2 : m.findFirst(storedString);
-}
-
-export function acFindAll(id: i32, ptr: usize, len: i32): i32 {
-  const m = matcherAt(id);
-  return m === null ? -2 : m.findAllRaw(ptr, len);
-}
-
-export function acFound(id: i32, k: i32): i32 {
-  const m = matcherAt(id);
-  return m === null ? -2 : m.foundNeedle(k);
-}
-
-export function acFree(id: i32): void {
-  if (id >= 0 && id < matchers.length) matchers[id] = null;
-}
-
 // ---- Benchmark loops: the engine called from AssemblyScript, as a plugin would (no JS boundary) ----
 
 export function benchFullMatch(id: i32, ptr: usize, len: i32, iterations: i32): i32 {
@@ -282,18 +228,11 @@ export function benchFullMatchStored(id: i32, iterations: i32): i32 {
   return hits;
 }
 
-export function benchAcFindFirst(id: i32, ptr: usize, len: i32, iterations: i32): i32 {
-  const m = matcherAt(id);
-  if (m === null) return -2;
+/** Same, searching (literal sets: does any needle occur in the stored string?). */
+export function benchSearchStored(id: i32, iterations: i32): i32 {
+  const r = regexAt(id);
+  if (r === null) return -1;
   let hits = 0;
-  for (let i = 0; i < iterations; i++) if (m.findFirstRaw(ptr, len) >= 0) hits++;
-  return hits;
-}
-
-export function benchAcFindFirstStored(id: i32, iterations: i32): i32 {
-  const m = matcherAt(id);
-  if (m === null) return -2;
-  let hits = 0;
-  for (let i = 0; i < iterations; i++) if (m.findFirst(storedString) >= 0) hits++;
+  for (let i = 0; i < iterations; i++) if (r.search(storedString)) hits++;
   return hits;
 }

@@ -34,19 +34,12 @@ export interface Exports {
   regexLimitCache(id: number, bytes: number): void;
   regexCacheBytes(id: number): number;
   regexProgramSize(id: number): number;
-  acBuild(ptr: number, len: number, caseInsensitive: number): number;
   literalSetCompile(ptr: number, len: number, flags: number): number;
-  acFindFirst(id: number, ptr: number, len: number): number;
-  acFindFirstStored(id: number): number;
-  acFindAll(id: number, ptr: number, len: number): number;
-  acFound(id: number, k: number): number;
-  acFree(id: number): void;
   benchFullMatch(id: number, ptr: number, len: number, iterations: number): number;
   benchSearch(id: number, ptr: number, len: number, iterations: number): number;
   benchCaptures(id: number, ptr: number, len: number, iterations: number): number;
   benchFullMatchStored(id: number, iterations: number): number;
-  benchAcFindFirst(id: number, ptr: number, len: number, iterations: number): number;
-  benchAcFindFirstStored(id: number, iterations: number): number;
+  benchSearchStored(id: number, iterations: number): number;
 }
 
 export const CASE_INSENSITIVE = 1;
@@ -237,12 +230,6 @@ export class MatchHarness {
     return this.x.regexProgramSize(id);
   }
 
-  /** Builds an Aho-Corasick matcher; returns its handle, or the error text. */
-  ahoCorasick(needles: Input[], caseInsensitive = false): number | string {
-    const id = this.x.acBuild(...this.putNeedles(needles), caseInsensitive ? 1 : 0);
-    return id >= 0 ? id : this.outputText();
-  }
-
   /** compileLiteralSet: a regex handle (search, fullMatch, ...), or the error text. */
   literalSet(needles: Input[], flags = 0): number | string {
     const id = this.x.literalSetCompile(...this.putNeedles(needles), flags);
@@ -263,27 +250,6 @@ export class MatchHarness {
       at += 4 + p.length;
     }
     return [this.put(buf), buf.length];
-  }
-
-  acFindFirst(id: number, input: Input): number {
-    const bytes = bytesOf(input);
-    return this.x.acFindFirst(id, this.put(bytes), bytes.length);
-  }
-
-  acFindFirstStored(id: number): number {
-    return this.x.acFindFirstStored(id);
-  }
-
-  acFindAll(id: number, input: Input): number[] {
-    const bytes = bytesOf(input);
-    const n = this.x.acFindAll(id, this.put(bytes), bytes.length);
-    const out: number[] = [];
-    for (let k = 0; k < n; k++) out.push(this.x.acFound(id, k));
-    return out;
-  }
-
-  acFree(id: number): void {
-    this.x.acFree(id);
   }
 
   /** Raw exports, for the benchmark's tight loops. */

@@ -1,6 +1,6 @@
-// Size probe (bench.ts): what request-block links -- regex full match / search and Aho-Corasick.
+// Size probe (bench.ts): what request-block links -- regex full match / search and literal sets.
 import "./abort-trap";
-import { compileRegex, buildAhoCorasick, REGEX_CASE_INSENSITIVE } from "../index";
+import { compileRegex, compileLiteralSet, REGEX_CASE_INSENSITIVE } from "../index";
 import { sizeProbeBaseline } from "./size-probe-baseline";
 
 export function probe(pattern: string, needle: string, ptr: usize, len: i32): i32 {
@@ -8,7 +8,7 @@ export function probe(pattern: string, needle: string, ptr: usize, len: i32): i3
   const compiled = compileRegex(pattern, REGEX_CASE_INSENSITIVE);
   const regex = compiled.regex;
   if (regex === null) return compiled.error.length;
-  const ac = buildAhoCorasick([needle], true).matcher;
+  const substrings = compileLiteralSet([needle], REGEX_CASE_INSENSITIVE).regex;
   const hits = regex.fullMatchRaw(ptr, len) ? 1 : 0;
-  return hits + (regex.searchRaw(ptr, len) ? 2 : 0) + (ac !== null ? ac.findFirstRaw(ptr, len) : 0);
+  return hits + (regex.searchRaw(ptr, len) ? 2 : 0) + (substrings !== null && substrings.searchRaw(ptr, len) ? 4 : 0);
 }
