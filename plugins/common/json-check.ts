@@ -1,12 +1,13 @@
 // Strict RFC 8259 JSON: a syntax check (checkJson) and a parser building the JSON library's value
 // tree (parseJson), one scanner for both. Nothing traps on malformed input: the check returns a
 // short reason with the byte offset. Nesting is bounded so hostile input cannot exhaust the stack.
+// The check answers valid text with isJson (json-valid.ts: one allocation-free loop) and runs the
+// scanner, which allocates and recurses, only to say what is wrong with invalid text.
 // The tree is the one assemblyscript-json's decoder builds (its Value classes, numbers keeping
 // their source text: patches/assemblyscript-json+1.1.0.patch), without the decoder, which trusts
 // its input and parses floats with AssemblyScript's parseFloat (wrong for long mantissas).
 import { JSON } from "assemblyscript-json/assembly";
-
-const MAX_DEPTH = 128;
+import { isJson, MAX_JSON_DEPTH } from "./json-valid";
 
 // The scanner's loops keep the input and the position in locals and reach the Scanner object only
 // to hand results over: each use of an object reference costs a store to AssemblyScript's shadow
@@ -140,7 +141,7 @@ class Scanner {
 
   /** One value (leading whitespace skipped); with `build`, left in `value`. */
   read(depth: i32): bool {
-    if (depth > MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString(), this.pos);
+    if (depth > MAX_JSON_DEPTH) return this.fail("nesting deeper than " + MAX_JSON_DEPTH.toString(), this.pos);
     const c = this.ws();
     if (c == 0x7b) return this.object(depth);
     if (c == 0x5b) return this.array(depth);
@@ -220,9 +221,12 @@ function numberValue(p: usize, n: i32, fraction: bool): JSON.Value {
   return integer;
 }
 
-/** "" when `len` bytes at `ptr` are one valid JSON value (surrounded by optional whitespace). */
+/**
+ * "" when `len` bytes at `ptr` are one valid JSON value (surrounded by optional whitespace), else
+ * what is wrong and at which byte. Both checkers implement one grammar (json.test.ts holds them to it).
+ */
 export function checkJson(ptr: usize, len: i32): string {
-  return new Scanner(ptr, len, false).whole();
+  return isJson(ptr, len) ? "" : new Scanner(ptr, len, false).whole();
 }
 
 /** The outcome of parseJson: the value, or the reason the text is not JSON (as checkJson gives it). */

@@ -1,11 +1,13 @@
-// plugins/common/json-check.ts: the strict checker and the parser agree with each other and with
-// JavaScript's JSON.parse on what is JSON; the parsed tree (kinds, values, number texts, duplicate
+// plugins/common/json-check.ts and json-valid.ts: the strict checker and the parser agree with each
+// other and with JavaScript's JSON.parse on what is JSON; isJson, the checker's fast path, judges every
+// input as the message-building scanner (run alone by parseJson) does; the parsed tree (kinds, values, number texts, duplicate
 // keys) is what the JSON library's decoder used to build; numbers convert to the nearest f64 when
 // short and within a few units in the last place otherwise. Runs the module compiled with the
 // project's asc options.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileTestModule } from "../../test/support/asc.ts";
+import { rng, spell } from "./testing/json-spelling.ts";
 
 interface Harness {
   memory: WebAssembly.Memory;
@@ -14,6 +16,7 @@ interface Harness {
   outputPtr(): number;
   outputLength(): number;
   check(length: number): void;
+  valid(length: number): number;
   parse(length: number): number;
   f64Bits(length: number): void;
 }
@@ -307,5 +310,57 @@ describe("checkJson and parseJson agree with each other and with JSON.parse", ()
       expect(check(text), text).toBe(message);
       expect(parse(text), text).toEqual({ error: message });
     }
+  });
+});
+
+describe("isJson judges as the message-building scanner does", () => {
+  /** isJson's verdict, checked against the scanner's (parseJson runs it without the fast path). */
+  function expectSameVerdict(bytes: Uint8Array): boolean {
+    const fast = h.valid(put(bytes)) === 1;
+    const scanned = h.parse(put(bytes)) === 1;
+    expect(fast, `isJson on ${JSON.stringify(Buffer.from(bytes).toString("latin1"))}`).toBe(scanned);
+    return scanned;
+  }
+
+  // Bytes that matter to JSON's grammar, and some that do not.
+  const TOKENS = ["{", "}", "[", "]", '"', ":", ",", " ", "\n", "\t", "\r", "\\", "u", "0", "1", "9", "-", "+", ".", "e", "E",
+    "a", "F", "true", "false", "null", "tru", "nul", "fals", "\\u00e9", "\\uZZ", "\\x", "\x01", "\x7f", "\xc3\xa9", "\xff", "\\/", "\\n"];
+  const tokens = fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }).map((t) => Buffer.from(t.join(""), "latin1"));
+
+  /** A valid document in any spelling with one byte deleted, replaced or inserted (or left alone). */
+  const mutated = fc.tuple(fc.jsonValue({ maxDepth: 4 }), fc.integer({ min: 0, max: 3 }), fc.nat(), fc.integer({ min: 0, max: 255 }), fc.integer())
+    .map(([v, op, at, byte, seed]) => {
+      const doc = Buffer.from(spell(v, rng(seed)));
+      const i = doc.length ? at % doc.length : 0;
+      if (op === 0) return Buffer.concat([doc.subarray(0, i), doc.subarray(i + 1)]);
+      if (op === 1) return Buffer.concat([doc.subarray(0, i), Buffer.from([byte]), doc.subarray(i + 1)]);
+      if (op === 2) return Buffer.concat([doc.subarray(0, i), Buffer.from([byte]), doc.subarray(i)]);
+      return doc;
+    });
+
+  it("on golden inputs", () => {
+    const valid = ["{}", "[]", ' {"a" : [1, -0, 0.5, 1e3, 2E-7, -1.5e+10, true, false, null, "x\\u00E9\\n"]} ', '"s"', "0", "-1", '""', "[[],{}]",
+      "true", "false", "null", "[true,false,null]"];
+    const invalid = ["", " ", "{", "}", "[1,]", '{"a":1,}', '{"a"}', "{1:2}", "01", "1.", ".5", "1e", "-", "+1", "tru", "fals", "falsy", "nul", "nulls",
+      "True", '"\\x"', '"\\u12G4"', '"a', '"\x01"', "[1 2]", '{"a":1 "b":2}', "1 2", "[", "]", "{}}", "[]]", "\u00a0{}"];
+    for (const doc of valid) expect(expectSameVerdict(encoder.encode(doc)), doc).toBe(true);
+    for (const doc of invalid) expect(expectSameVerdict(encoder.encode(doc)), doc).toBe(false);
+  });
+
+  it("at the nesting limit (128 levels inside the top value), with and without a value innermost", () => {
+    for (let depth = 125; depth <= 131; depth++) {
+      for (const [open, close] of [["[", "]"], ['{"k":', "}"]]) {
+        for (const inner of ["", "1", "[]", "{}"]) {
+          // An object must have a member: give the innermost one a value.
+          const innermost = open === "[" ? inner : inner || "0";
+          expectSameVerdict(encoder.encode(open.repeat(depth) + innermost + close.repeat(depth)));
+        }
+      }
+    }
+  });
+
+  it("on token soup and on valid documents with one byte changed", () => {
+    fc.assert(fc.property(tokens, (bytes) => void expectSameVerdict(bytes)), { numRuns: 3000 });
+    fc.assert(fc.property(mutated, (bytes) => void expectSameVerdict(bytes)), { numRuns: 3000 });
   });
 });

@@ -6,7 +6,7 @@ import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, readUsageAt, readUsageObject, Usage } from "../usage";
 import { Elements, JsonView, Kind, Members } from "./json-path";
-import { isJson } from "./json-valid";
+import { isJson } from "../../common/json-valid";
 import { writeStringLiteral } from "./json-string";
 import { smallInteger } from "./openai-response";
 

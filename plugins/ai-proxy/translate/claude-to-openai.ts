@@ -9,7 +9,7 @@ import { ResponseTranslator } from "../providers/provider";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, Usage } from "../usage";
 import { JsonView, Kind, Members } from "./json-path";
-import { isJson } from "./json-valid";
+import { isJson } from "../../common/json-valid";
 import { Choice, ChunkStream, intOf, strOf, ToolCall, writeCompletion } from "./openai-response";
 
 /** Anthropic's usage → `u`. Input counts cached prompt tokens too, as OpenAI's prompt_tokens does. */

@@ -10,7 +10,7 @@ import { ResponseTranslator } from "../providers/provider";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, Usage } from "../usage";
 import { JsonView, Kind } from "./json-path";
-import { isJson } from "./json-valid";
+import { isJson } from "../../common/json-valid";
 import { Choice, ChunkStream, intOf, strOf, ToolCall, unixSeconds, writeCompletion } from "./openai-response";
 
 export function finishReason(reason: string, calledTools: bool): string {

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileTestModule } from "../../../test/support/asc.ts";
-import { rng, spell } from "./testing/json-spelling.ts";
+import { rng, spell } from "../../common/testing/json-spelling.ts";
 
 interface Harness {
   memory: WebAssembly.Memory;

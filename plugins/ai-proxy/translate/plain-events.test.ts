@@ -9,7 +9,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileTestModule } from "../../../test/support/asc.ts";
-import { RawNumber, rng, spell } from "./testing/json-spelling.ts";
+import { RawNumber, rng, spell } from "../../common/testing/json-spelling.ts";
 
 interface Harness {
   memory: WebAssembly.Memory;

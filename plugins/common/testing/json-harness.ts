@@ -1,8 +1,10 @@
-// Test-only module: plugins/common/json-check.ts behind plain exports, for plugins/common/json.test.ts.
+// Test-only module: plugins/common/json-check.ts and json-valid.ts behind plain exports, for
+// plugins/common/json.test.ts.
 // JS writes JSON text into the input buffer; results come back as numbers or as UTF-8 text in the
 // output buffer (read with outputPtr/outputLength).
 import { JSON } from "assemblyscript-json/assembly";
 import { checkJson, decimalToF64, parseJson } from "../json-check";
+import { isJson } from "../json-valid";
 import { JsonWriter } from "../json-writer";
 
 // @ts-ignore: decorator
@@ -36,6 +38,12 @@ export function outputLength(): i32 {
 /** checkJson's verdict on the first `length` input bytes ("" when valid), as output text. */
 export function check(length: i32): void {
   output = String.UTF8.encode(checkJson(changetype<usize>(input), length));
+}
+
+/** isJson's verdict (1 valid) on a copy of exactly the first `length` input bytes, so it cannot read on unnoticed. */
+export function valid(length: i32): i32 {
+  const bytes = input.slice(0, length);
+  return isJson(changetype<usize>(bytes), length) ? 1 : 0;
 }
 
 /**

@@ -1,11 +1,9 @@
-// Test-only module for translate/json-fast.test.ts: the fast stand-ins next to what they stand in for,
-// on the same bytes — isJson (json-valid.ts) beside checkJson, and writeStringLiteral (json-string.ts)
-// beside decoding the literal and writing the text again. Compiled by test/support/asc.ts; never shipped.
+// Test-only module for translate/json-string.test.ts: writeStringLiteral (json-string.ts) beside what it
+// stands in for, decoding the literal and writing the text again. Compiled by test/support/asc.ts; never shipped.
 import { checkJson } from "../../../common/json-check";
 import { JsonWriter } from "../../../common/json-writer";
 import { decodeString } from "../json-path";
 import { writeStringLiteral } from "../json-string";
-import { isJson } from "../json-valid";
 
 // Traps without importing anything (the test target links abort to this name).
 // @ts-ignore: decorator
@@ -20,14 +18,6 @@ let outputs: ArrayBuffer[] = [new ArrayBuffer(0), new ArrayBuffer(0)];
 export function inputBuffer(size: i32): usize {
   if (input.byteLength < size) input = new ArrayBuffer(size);
   return changetype<usize>(input);
-}
-
-/** The first `len` input bytes judged by both: bit 0 checkJson says valid, bit 1 isJson does. */
-export function validity(len: i32): i32 {
-  // A copy of exactly `len` bytes, so neither can read past the end unnoticed.
-  const bytes = input.slice(0, len);
-  const p = changetype<usize>(bytes);
-  return (checkJson(p, len).length == 0 ? 1 : 0) | (isJson(p, len) ? 2 : 0);
 }
 
 /**
