@@ -22,15 +22,19 @@ export class BodyBuffer {
     return this.bytes.subarray(start, Math.min(this.bytes.length, start + length));
   }
 
+  /** `data` may be a view of guest memory: it is copied once, into the new buffer. */
   set(start: number, length: number, data: Uint8Array): number {
     if (!this.mutable) return WasmResult.BadArgument;
-    const copy = Buffer.from(data);
     if (start === 0) {
-      this.bytes = Buffer.concat([copy, this.bytes.subarray(Math.min(length, this.bytes.length))]);
+      const rest = this.bytes.subarray(Math.min(length, this.bytes.length));
+      const out = Buffer.allocUnsafe(data.length + rest.length);
+      out.set(data, 0);
+      out.set(rest, data.length);
+      this.bytes = out;
       return WasmResult.Ok;
     }
     if (start >= this.bytes.length) {
-      this.bytes = Buffer.concat([this.bytes, copy]);
+      this.bytes = Buffer.concat([this.bytes, data]);
       return WasmResult.Ok;
     }
     return WasmResult.BadArgument;
