@@ -5,13 +5,12 @@
 // out of rotation (tokens.ts) and health-checked back (health.ts); failed answers may be retried with
 // another key (retry.ts); a prompt in the query may become a chat request (prompt-param.ts).
 import { FilterDataStatusValues, FilterHeadersStatusValues, RootContext } from "@solo-io/proxy-runtime";
-import * as abi from "@solo-io/proxy-runtime/assembly/imports";
 import { Fields } from "../common/config";
 import { checkJson } from "../common/json-check";
 import { JSON, JsonWriter, parseValid } from "../common/json-writer";
 import {
   BufferType, getBufferBytes, getHeaderString, MapType, nowNanos, removeHeader, replaceHeader,
-  sendLocalReply, setBufferBytes, setProperty,
+  sendLocalReply, setBufferBytes, setBufferFrom, setProperty,
 } from "../common/host";
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { CONSUMER_HEADER } from "../common/reply";
@@ -465,7 +464,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (out !== null) {
       // The translated events replace the chunk, handed to the host from where they were written.
       this.translateChunk(chunk, end, out);
-      abi.proxy_set_buffer_status(BufferType.ResponseBody, 0, size, out.dataStart, out.length);
+      setBufferFrom(BufferType.ResponseBody, 0, size, out.dataStart, out.length);
       return FilterDataStatusValues.Continue;
     }
     const passed = this.passChunk(chunk, end);

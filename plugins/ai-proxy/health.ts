@@ -14,8 +14,7 @@
 // run once per interval whichever VMs tick. The first use of a key's lease creates it with an
 // unconditional write (proxy-wasm has no "create if absent"); two VMs racing through that very first
 // write in the same microseconds could both check once — harmless, and impossible afterwards.
-import * as abi from "@solo-io/proxy-runtime/assembly/imports";
-import { getSharedData, nowNanos, Result, setSharedData } from "../common/host";
+import { getSharedData, nowNanos, Result, setSharedData, setTickPeriod } from "../common/host";
 import * as log from "../common/log";
 import { RuleSet } from "../common/rules";
 import { Api } from "./api";
@@ -73,7 +72,7 @@ export class HealthChecker {
         if (period == 0 || interval < period) period = interval;
       }
     }
-    abi.proxy_set_tick_period_milliseconds(period);
+    setTickPeriod(period);
   }
 
   /** A request with a key of `pc` failed: remember where it went, for the key's health checks. */

@@ -179,7 +179,15 @@ export function getBufferBytes(type: BufferType, start: u32, length: u32): Array
 
 /** Envoy's rules: (0, 0) prepends, (0, >= size) replaces, (>= size, _) appends. */
 export function setBufferBytes(type: BufferType, start: u32, length: u32, data: ArrayBuffer): bool {
-  return abi.proxy_set_buffer_status(type, start, length, changetype<usize>(data), data.byteLength) == Result.Ok;
+  return setBufferFrom(type, start, length, changetype<usize>(data), data.byteLength);
+}
+
+/**
+ * setBufferBytes with `size` bytes at `data`: the written part of a larger buffer is handed over in
+ * place (the host copies it), with no exact-size copy made first.
+ */
+@inline export function setBufferFrom(type: BufferType, start: u32, length: u32, data: usize, size: u32): bool {
+  return abi.proxy_set_buffer_status(type, start, length, data, size) == Result.Ok;
 }
 
 // ---- properties
@@ -235,6 +243,11 @@ export function setSharedData(key: ArrayBuffer, value: ArrayBuffer, cas: u32): i
 export function nowNanos(): u64 {
   abi.proxy_get_current_time_nanoseconds(OUT_U64);
   return load<u64>(OUT_U64);
+}
+
+/** Asks for onTick every `ms` milliseconds; 0 stops the ticks. */
+export function setTickPeriod(ms: u32): void {
+  abi.proxy_set_tick_period_milliseconds(ms);
 }
 
 export const enum MetricType {
