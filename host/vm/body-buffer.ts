@@ -6,14 +6,38 @@
 import { WasmResult } from "../abi/constants.ts";
 
 export class BodyBuffer {
-  constructor(public bytes: Buffer = Buffer.alloc(0), readonly mutable = true) {}
+  private joined: Buffer;
+  /** Chunks buffered since `joined` was built, joined on the next read: buffering n chunks copies each once. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
-  get size(): number {
-    return this.bytes.length;
+  constructor(bytes: Buffer = Buffer.alloc(0), readonly mutable = true) {
+    this.joined = bytes;
   }
 
+  get bytes(): Buffer {
+    if (this.pending.length) {
+      this.joined = Buffer.concat([this.joined, ...this.pending], this.joined.length + this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
+    return this.joined;
+  }
+
+  set bytes(bytes: Buffer) {
+    this.joined = bytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  get size(): number {
+    return this.joined.length + this.pendingBytes;
+  }
+
+  /** Buffers a chunk (copied: the caller may reuse its memory). */
   append(data: Uint8Array): void {
-    this.bytes = this.bytes.length ? Buffer.concat([this.bytes, data]) : Buffer.from(data);
+    this.pending.push(Buffer.from(data));
+    this.pendingBytes += data.length;
   }
 
   /** The (start, length) window Envoy copies out: clamped to the buffer, never an error. */
@@ -33,8 +57,8 @@ export class BodyBuffer {
       this.bytes = out;
       return WasmResult.Ok;
     }
-    if (start >= this.bytes.length) {
-      this.bytes = Buffer.concat([this.bytes, data]);
+    if (start >= this.size) {
+      this.append(data);
       return WasmResult.Ok;
     }
     return WasmResult.BadArgument;
