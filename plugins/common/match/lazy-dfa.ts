@@ -204,8 +204,8 @@ export class LazyDfa {
    * `b` are collected in `after`; returns whether a MATCH was reached before `b`.
    */
   private walk(top: i32, context: i32, b: i32, nextContext: i32): bool {
-    // Raw addresses (nothing here allocates): every use of an object reference would cost a
-    // shadow-stack store, and this loop reads the program and the sets at every step.
+    // Raw addresses (nothing here allocates): this loop reads the program and the sets at every
+    // step, and a raw load skips the object field and data-pointer loads of each indexed access.
     const program = this.program;
     const code = changetype<usize>(program.code);
     const byteSets = changetype<usize>(program.byteSets);
