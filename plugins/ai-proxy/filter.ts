@@ -36,6 +36,8 @@ const H_STATUS = String.UTF8.encode(":status");
 const H_CONTENT_LENGTH = String.UTF8.encode("content-length");
 const H_CONTENT_TYPE = String.UTF8.encode("content-type");
 const H_ACCEPT_ENCODING = String.UTF8.encode("accept-encoding");
+// Sent by every Anthropic client (its API requires it), never by OpenAI's.
+const H_ANTHROPIC_VERSION = String.UTF8.encode("anthropic-version");
 // The client's own credentials for the gateway: never forwarded to a provider.
 const CLIENT_CREDENTIALS = [String.UTF8.encode("authorization"), String.UTF8.encode("x-api-key"), String.UTF8.encode("api-key")];
 const DONE = "[DONE]";
@@ -168,6 +170,11 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (pc.failover.enabled || pc.retry.enabled || prompt !== null) this.target = this.providerTarget(pc, clientPath);
     if (prompt !== null) return this.askPrompt(pc, config.prompt!.model, prompt);
     const provider = pc.provider;
+    if (api == Api.Models && !pc.original && !provider.speaksOpenAI && getHeaderString(MapType.RequestHeaders, H_ANTHROPIC_VERSION) === null) {
+      // An OpenAI client's model list, from a provider that lists models its own way. (Anthropic clients
+      // get the provider's list as it is.)
+      this.translator = provider.responseTranslator(Api.Models, false);
+    }
     for (let i = 0; i < CLIENT_CREDENTIALS.length; i++) removeHeader(MapType.RequestHeaders, CLIENT_CREDENTIALS[i]);
     if (this.token >= 0) setPairs(provider.authHeaders(pc.apiTokens[this.token]));
     setPairs(provider.extraHeaders());
@@ -218,7 +225,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       const base = provider.settings.basePath;
       if (base.length && !path.startsWith(base)) path = base + path;
     } else {
-      path = provider.path(this.api, model, stream);
+      path = this.api == Api.Models && this.translator !== null ? provider.openAiModelListPath() : provider.path(this.api, model, stream);
       if (path.length == 0) return;
     }
     replaceHeader(MapType.RequestHeaders, H_PATH, String.UTF8.encode(path));

@@ -1,12 +1,14 @@
 // Anthropic (type `claude`, also accepted as `anthropic`): api.anthropic.com, `x-api-key` and
 // `anthropic-version` headers. OpenAI chat requests are translated to the Messages API and back;
-// Anthropic clients (/v1/messages) pass through natively, their usage still read for metrics.
+// Anthropic clients (/v1/messages) pass through natively, their usage still read for metrics. The
+// model list is translated for OpenAI clients; Anthropic clients get Anthropic's own.
 // Config: `claudeVersion` (Higress's name; `apiVersion` is accepted too), default 2023-06-01.
 import { Fields } from "../../common/config";
 import { JSON } from "../../common/json-writer";
 import { Api } from "../api";
 import { ClaudeNativeReader } from "../translate/claude-native";
 import { ClaudeToOpenAi } from "../translate/claude-to-openai";
+import { ClaudeModelsToOpenAi } from "../translate/models-to-openai";
 import { toClaudeRequest } from "../translate/openai-to-claude";
 import { Provider, ResponseTranslator } from "./provider";
 
@@ -44,6 +46,10 @@ export class ClaudeProvider extends Provider {
     return ""; // no embeddings or OpenAI-style completions at Anthropic
   }
 
+  openAiModelListPath(): string {
+    return this.path(Api.Models, "", false) + "?limit=1000"; // Anthropic's largest page (default 20)
+  }
+
   authHeaders(token: string): string[] {
     return ["x-api-key", token];
   }
@@ -65,7 +71,7 @@ export class ClaudeProvider extends Provider {
   }
 
   responseTranslator(api: Api, stream: bool, model: string = ""): ResponseTranslator | null {
-    return api == Api.Models ? null : new ClaudeToOpenAi(model);
+    return api == Api.Models ? new ClaudeModelsToOpenAi() : new ClaudeToOpenAi(model);
   }
 
   nativeResponseReader(api: Api, stream: bool): ResponseTranslator | null {

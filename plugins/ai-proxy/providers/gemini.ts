@@ -1,12 +1,13 @@
 // Google Gemini API (type `gemini`): generativelanguage.googleapis.com, key in `x-goog-api-key`.
 // The model is part of the path — /{apiVersion}/models/{model}:generateContent, or
 // :streamGenerateContent?alt=sse for streams, :batchEmbedContents for embeddings — so request headers
-// wait for the body. Chat and embeddings are translated both ways; the model list is Gemini's own.
+// wait for the body. Chat and embeddings are translated both ways, and the model list for OpenAI clients.
 // Config: `apiVersion` (default v1beta), `geminiSafetySetting` ({category: threshold}).
 import { Fields } from "../../common/config";
 import { JSON } from "../../common/json-writer";
 import { Api } from "../api";
 import { GeminiEmbeddingsToOpenAi, GeminiToOpenAi } from "../translate/gemini-to-openai";
+import { GeminiModelsToOpenAi } from "../translate/models-to-openai";
 import { toGeminiEmbeddings, toGeminiRequest } from "../translate/openai-to-gemini";
 import { Provider, ResponseTranslator } from "./provider";
 
@@ -59,6 +60,10 @@ export class GeminiProvider extends Provider {
     return this.withBase(base + "/" + modelId(model) + action);
   }
 
+  openAiModelListPath(): string {
+    return this.path(Api.Models, "", false) + "?pageSize=1000"; // Gemini's largest page (default 50)
+  }
+
   pathNeedsBody(api: Api): bool {
     return api != Api.Models;
   }
@@ -80,7 +85,7 @@ export class GeminiProvider extends Provider {
   }
 
   responseTranslator(api: Api, stream: bool, model: string = ""): ResponseTranslator | null {
-    if (api == Api.Models) return null;
+    if (api == Api.Models) return new GeminiModelsToOpenAi();
     if (api == Api.Embeddings) return new GeminiEmbeddingsToOpenAi(model);
     return new GeminiToOpenAi(model);
   }

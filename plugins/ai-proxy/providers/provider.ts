@@ -51,6 +51,14 @@ export abstract class Provider {
   /** The upstream path (with query) for an OpenAI-format API call; "" when the provider lacks it. */
   abstract path(api: Api, model: string, stream: bool): string;
 
+  /**
+   * The upstream path listing every model in one page, for OpenAI clients whose list is translated
+   * (OpenAI's list has no pages: its SDK never asks for a next one). Default: path(Api.Models).
+   */
+  openAiModelListPath(): string {
+    return this.path(Api.Models, "", false);
+  }
+
   /** True when requests keep the path the client sent (a generic OpenAI-compatible upstream). */
   keepsClientPath(): bool {
     return false;

@@ -166,11 +166,50 @@ describe("claude provider, OpenAI clients", () => {
     }
   });
 
-  it("lists models at Anthropic's /v1/models", async () => {
+  it("answers the model list in OpenAI's shape, asking Anthropic for every model in one page", async () => {
     const gw = gateway(provider());
-    const res = await gw.request({ method: "GET", path: "/v1/models", upstream: { headers: JSON_TYPE, body: '{"data":[]}' } });
-    expect(res.upstream!.headers.get(":path")).toBe("/v1/models");
-    expect(res.upstream!.headers.get("x-api-key")).toBe("sk-ant-1");
+    const res = await gw.request({
+      method: "GET",
+      path: "/v1/models",
+      headers: { authorization: "Bearer gateway-key" },
+      upstream: (req) => {
+        expect(req.headers.get(":path")).toBe("/v1/models?limit=1000");
+        expect(req.headers.get("x-api-key")).toBe("sk-ant-1");
+        return { headers: JSON_TYPE, body: fixtureText(P, "models.claude.json") };
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(res.json()).toEqual(fixtureJson(P, "models.openai.json"));
+  });
+
+  it("the OpenAI SDK lists Anthropic's models: ids, creation times (fractions and offsets too), owner", async () => {
+    const gw = gateway(provider());
+    const times = ["2025-02-19T00:00:00Z", "2024-02-29T23:59:59.999+05:30", "1999-12-31t22:00:00-02:00", "not a date", "2025-13-01T00:00:00Z"];
+    const list = {
+      data: [...times.map((t, i) => ({ type: "model", id: `m${i}`, display_name: `M${i}`, created_at: t })), { type: "model", display_name: "no id" }, "junk"],
+      has_more: false, first_id: "m0", last_id: "m4",
+    };
+    const client = new OpenAI({ apiKey: "gateway-key", baseURL: "http://gw/v1", maxRetries: 0, fetch: gatewayFetch(gw, { headers: JSON_TYPE, body: JSON.stringify(list) }) });
+    const models: OpenAI.Model[] = [];
+    for await (const m of client.models.list()) models.push(m);
+    const seconds = (t: string) => Math.floor(Date.parse(t.toUpperCase()) / 1000);
+    expect(models).toEqual([
+      { id: "m0", object: "model", created: seconds(times[0]), owned_by: "anthropic" },
+      { id: "m1", object: "model", created: seconds(times[1]), owned_by: "anthropic" },
+      { id: "m2", object: "model", created: seconds(times[2]), owned_by: "anthropic" },
+      { id: "m3", object: "model", created: 0, owned_by: "anthropic" },
+      { id: "m4", object: "model", created: 0, owned_by: "anthropic" },
+    ]);
+    expect(seconds(times[2])).toBe(946684800); // 2000-01-01T00:00:00Z
+  });
+
+  it("puts an Anthropic error on the model list in OpenAI's shape", async () => {
+    const gw = gateway(provider());
+    const body = JSON.stringify({ type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } });
+    const res = await gw.request({ method: "GET", path: "/v1/models", upstream: { status: 401, headers: JSON_TYPE, body } });
+    expect(res.status).toBe(401);
+    expect(res.json().error).toMatchObject({ message: "invalid x-api-key", code: "upstream_401" });
   });
 });
 
@@ -258,6 +297,25 @@ describe("claude provider, read by the official SDKs", () => {
     expect(choice.message.tool_calls![0]).toMatchObject({ id: "toolu_S9", type: "function", function: { name: "get_weather", arguments: '{"city": "Lisbon"}' } });
     expect(choice.finish_reason).toBe("tool_calls");
     expect(done.usage).toEqual({ prompt_tokens: 472, completion_tokens: 61, total_tokens: 533 });
+  });
+
+  it("gives Anthropic clients Anthropic's own model list, as it is", async () => {
+    const gw = gateway(provider());
+    const upstream = fixtureText(P, "models.claude.json");
+    const res = await gw.request({
+      method: "GET",
+      path: "/v1/models",
+      headers: { "x-api-key": "gateway-key", "anthropic-version": "2023-06-01" },
+      upstream: (req) => {
+        expect(req.headers.get(":path")).toBe("/v1/models");
+        return { headers: JSON_TYPE, body: upstream };
+      },
+    });
+    expect(res.body.toString()).toBe(upstream);
+    const client = new Anthropic({ apiKey: "gateway-key", baseURL: "http://gw", maxRetries: 0, fetch: gatewayFetch(gw, { headers: JSON_TYPE, body: upstream }) });
+    const ids: string[] = [];
+    for await (const m of client.models.list()) ids.push(m.id);
+    expect(ids).toEqual(fixtureJson(P, "models.claude.json").data.map((m: { id: string }) => m.id));
   });
 
   it("the Anthropic SDK assembles the natively passed stream", async () => {

@@ -249,10 +249,29 @@ describe("gemini provider, embeddings and models", () => {
     expect(res.json().error.code).toBe("unsupported_api");
   });
 
-  it("lists models at /{apiVersion}/models", async () => {
+  it("lists models at /{apiVersion}/models in one page, answered in OpenAI's shape", async () => {
     const gw = gateway(provider({ apiVersion: "v1" }));
-    const res = await gw.request({ method: "GET", path: "/v1/models", upstream: { headers: JSON_TYPE, body: '{"models":[]}' } });
-    expectGeminiHeaders(res.upstream!, "/v1/models");
+    const res = await gw.request({ method: "GET", path: "/v1/models", upstream: { headers: JSON_TYPE, body: fixtureText(P, "models.gemini.json") } });
+    expectGeminiHeaders(res.upstream!, "/v1/models?pageSize=1000");
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(res.json()).toEqual(fixtureJson(P, "models.openai.json"));
+  });
+
+  it("the OpenAI SDK lists Gemini's models by their ids, without the models/ prefix", async () => {
+    const gw = gateway(provider());
+    const client = new OpenAI({ apiKey: "gateway-key", baseURL: "http://gw/v1", maxRetries: 0, fetch: gatewayFetch(gw, { headers: JSON_TYPE, body: fixtureText(P, "models.gemini.json") }) });
+    const models: OpenAI.Model[] = [];
+    for await (const m of client.models.list()) models.push(m);
+    expect(models.map((m) => m.id)).toEqual(["gemini-2.5-flash", "gemini-2.5-pro", "text-embedding-004"]);
+    expect(models.every((m) => m.object === "model" && m.created === 0 && m.owned_by === "google")).toBe(true);
+  });
+
+  it("gives Anthropic clients Gemini's own model list, as before", async () => {
+    const gw = gateway(provider());
+    const upstream = fixtureText(P, "models.gemini.json");
+    const res = await gw.request({ method: "GET", path: "/v1/models", headers: { "anthropic-version": "2023-06-01" }, upstream: { headers: JSON_TYPE, body: upstream } });
+    expectGeminiHeaders(res.upstream!, "/v1beta/models");
+    expect(res.body.toString()).toBe(upstream);
   });
 });
 

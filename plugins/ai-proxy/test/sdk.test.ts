@@ -1,12 +1,13 @@
 // The official clients (`openai`, `@anthropic-ai/sdk`) against a real gateway on 127.0.0.1: build/ai-proxy.wasm
 // in the local gateway (gateway/), in front of real HTTP providers on 127.0.0.1 — the mock OpenAI provider of
-// gateway/mock for chat, embeddings and models, and a scripted provider for legacy completions and for
-// streams that break. What a client gets through the gateway is compared with what the same client gets
+// gateway/mock for chat, embeddings and models, and a scripted provider for legacy completions, for
+// Anthropic's and Gemini's model lists, and for streams that break. What a client gets through the gateway is compared with what the same client gets
 // from the provider directly, so the tests say "the gateway is transparent" rather than restating the mock.
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MockProvider } from "../../../gateway/mock/provider.ts";
+import { fixtureText } from "./fixtures/load.ts";
 import { until } from "./mock-provider.ts";
 import { counter, tokenUsage } from "./support/gen-ai-metrics.ts";
 import { startLiveGateway, type LiveGateway } from "./support/live-gateway.ts";
@@ -159,6 +160,66 @@ describe("the OpenAI SDK through the gateway", () => {
     for await (const m of direct().models.list()) want.push(m.id);
     expect(ids).toEqual(want);
     expect(ids.length).toBeGreaterThan(0);
+  });
+});
+
+describe("models.list through providers that list models their own way (claude, gemini)", () => {
+  // One provider on 127.0.0.1 answering Anthropic's list at /v1/models and Gemini's at /v1beta/models.
+  let lister: ScriptedUpstream;
+  let claude: LiveGateway;
+  let gemini: LiveGateway;
+  const anthropicList = fixtureText("claude", "models.claude.json");
+  const geminiList = fixtureText("gemini", "models.gemini.json");
+
+  beforeAll(async () => {
+    lister = await ScriptedUpstream.start();
+    lister.handler = (req) => ({ headers: JSON_TYPE, chunks: [req.path.startsWith("/v1beta/") ? geminiList : anthropicList] });
+    const start = (type: string) => startLiveGateway({
+      config: { provider: { type, apiTokens: [PROVIDER_KEY] } },
+      clusters: { lister: lister.port },
+      routes: [{ name: "lister", cluster: "lister" }],
+    });
+    [claude, gemini] = await Promise.all([start("claude"), start("gemini")]);
+  }, 30_000);
+
+  afterAll(async () => {
+    await claude?.close();
+    await gemini?.close();
+    await lister?.close();
+  });
+
+  const openAiVia = (gw: LiveGateway) => new OpenAI({ apiKey: "gateway-key", baseURL: `${gw.url}/v1`, maxRetries: 0 });
+  const listed = async (client: OpenAI) => {
+    const models: OpenAI.Model[] = [];
+    for await (const m of client.models.list()) models.push(m);
+    return models;
+  };
+
+  it("claude: the OpenAI SDK gets the models the Anthropic SDK gets from the provider directly, in OpenAI's shape", async () => {
+    const models = await listed(openAiVia(claude));
+    const seen = lister.requests[lister.requests.length - 1];
+    expect(seen.path).toBe("/v1/models?limit=1000");
+    expect(seen.headers["x-api-key"]).toBe(PROVIDER_KEY);
+    const direct: Anthropic.ModelInfo[] = [];
+    for await (const m of new Anthropic({ apiKey: "direct-key", baseURL: `http://127.0.0.1:${lister.port}`, maxRetries: 0 }).models.list()) direct.push(m);
+    expect(models).toEqual(direct.map((m) => ({ id: m.id, object: "model", created: Date.parse(m.created_at) / 1000, owned_by: "anthropic" })));
+    expect(models.length).toBe(3);
+  });
+
+  it("claude: the Anthropic SDK through the gateway still gets Anthropic's own list", async () => {
+    const viaGateway: Anthropic.ModelInfo[] = [];
+    for await (const m of new Anthropic({ apiKey: "gateway-key", baseURL: claude.url, maxRetries: 0 }).models.list()) viaGateway.push(m);
+    expect(lister.requests[lister.requests.length - 1].path).toBe("/v1/models");
+    expect(viaGateway).toEqual(JSON.parse(anthropicList).data);
+  });
+
+  it("gemini: the OpenAI SDK gets Gemini's models by id, owned by google", async () => {
+    const models = await listed(openAiVia(gemini));
+    const seen = lister.requests[lister.requests.length - 1];
+    expect(seen.path).toBe("/v1beta/models?pageSize=1000");
+    expect(seen.headers["x-goog-api-key"]).toBe(PROVIDER_KEY);
+    const want = (JSON.parse(geminiList).models as { name: string }[]).map((m) => m.name.replace(/^models\//, ""));
+    expect(models).toEqual(want.map((id) => ({ id, object: "model", created: 0, owned_by: "google" })));
   });
 });
 

@@ -11,7 +11,7 @@ import { SseEvent, SseWriter } from "../sse";
 import { parseJson, Usage } from "../usage";
 import { JsonView, Kind } from "./json-path";
 import { isJson } from "../../common/json-valid";
-import { Choice, ChunkStream, intOf, strOf, ToolCall, unixSeconds, writeCompletion } from "./openai-response";
+import { Choice, ChunkStream, intOf, objects, strOf, ToolCall, unixSeconds, writeCompletion } from "./openai-response";
 
 export function finishReason(reason: string, calledTools: bool): string {
   if (reason == "MAX_TOKENS") return "length";
@@ -40,14 +40,6 @@ function readGeminiUsageAt(doc: JsonView, obj: i32, u: Usage): void {
 function setGeminiUsage(prompt: i64, candidates: i64, thoughts: i64, u: Usage): void {
   if (prompt >= 0) u.input = prompt;
   if (candidates >= 0 || thoughts >= 0) u.output = (candidates > 0 ? candidates : 0) + (thoughts > 0 ? thoughts : 0);
-}
-
-function objects(v: JSON.Arr | null): JSON.Obj[] {
-  const out = new Array<JSON.Obj>();
-  if (v === null) return out;
-  const items = v.valueOf();
-  for (let i = 0; i < items.length; i++) if (items[i].isObj) out.push(<JSON.Obj>items[i]);
-  return out;
 }
 
 function partsOf(candidate: JSON.Obj): JSON.Obj[] {

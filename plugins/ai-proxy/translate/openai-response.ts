@@ -41,6 +41,15 @@ export function intOf(obj: JSON.Obj, key: string): i64 {
   return -1;
 }
 
+/** The objects of an array (other items skipped); none when there is no array. */
+export function objects(v: JSON.Arr | null): JSON.Obj[] {
+  const out = new Array<JSON.Obj>();
+  if (v === null) return out;
+  const items = v.valueOf();
+  for (let i = 0; i < items.length; i++) if (items[i].isObj) out.push(<JSON.Obj>items[i]);
+  return out;
+}
+
 function writeUsage(w: JsonWriter, u: Usage): void {
   const input = u.input > 0 ? u.input : 0;
   const output = u.output > 0 ? u.output : 0;
