@@ -18,6 +18,14 @@ function anthropicType(openAiType: string, status: u32): string {
   return "api_error";
 }
 
+/** Anthropic's error types: an error already named with one keeps it. */
+const ANTHROPIC_TYPES = ["invalid_request_error", "authentication_error", "permission_error", "not_found_error", "request_too_large", "rate_limit_error", "api_error", "overloaded_error"];
+
+/** Anthropic's type for an error inside a stream (no status to go by): its own names kept, else api_error. */
+function anthropicEventType(type: string): string {
+  return ANTHROPIC_TYPES.includes(type) ? type : "api_error";
+}
+
 export function errorBody(protocol: ClientProtocol, status: u32, type: string, code: string, message: string): ArrayBuffer {
   const w = new JsonWriter(128);
   if (protocol == ClientProtocol.Anthropic) {
@@ -33,12 +41,12 @@ export function sendError(protocol: ClientProtocol, status: u32, type: string, c
   sendLocalReply(status, "ai-proxy." + code, errorBody(protocol, status, type, code, message), ["content-type", "application/json"]);
 }
 
-/** An SSE event reporting an error inside a stream (the stream then ends). */
+/** An SSE event reporting an error inside a stream (the stream then ends); `code` is OpenAI's only. */
 export function errorEvent(protocol: ClientProtocol, type: string, code: string, message: string): ArrayBuffer {
   const w = new JsonWriter(160);
   if (protocol == ClientProtocol.Anthropic) {
     w.ascii("event: error\ndata: ");
-    w.ascii('{"type":"error","error":{"type":"api_error","message":').string(message).ascii("}}");
+    w.ascii('{"type":"error","error":{"type":').string(anthropicEventType(type)).ascii(',"message":').string(message).ascii("}}");
   } else {
     w.ascii("data: ");
     w.ascii('{"error":{"message":').string(message).ascii(',"type":').string(type).ascii(',"param":null,"code":').string(code).ascii("}}");

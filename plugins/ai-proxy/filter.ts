@@ -117,6 +117,8 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   private clientTranslator: ClientTranslator | null = null;
   private sawDone: bool = false;
   private streamBroken: bool = false;
+  /** The provider reported an error inside the stream; the client got it as its one error event. */
+  private streamFailed: bool = false;
   private errorCode: string = "";
   private readonly usage: Usage = new Usage();
   /** Where the provider request went, kept when failover or retries need it. */
@@ -492,6 +494,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     const found = this.scanned;
     this.sse!.scan(chunk, found);
     if (found.done) this.sawDone = true;
+    if (found.error) this.streamFailed = true;
     for (let i = 0; i < found.usageData.length; i++) {
       const data = found.usageData[i];
       if (checkJson(changetype<usize>(data), data.byteLength).length) continue;
@@ -502,6 +505,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     }
     if (!end || this.sawDone) return null;
     this.streamBroken = true;
+    if (this.streamFailed) return null; // the provider's error event already told the client
     const tail = errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete");
     const joined = new Uint8Array(chunk.byteLength + tail.byteLength);
     joined.set(Uint8Array.wrap(chunk), 0);
@@ -518,15 +522,17 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     out.clear();
     if (client === null) {
       // The provider's events straight into OpenAI events.
+      // Nothing is read after an error the provider reported: its error event ended the client's stream.
       const t = translator!;
-      for (let k = 0; k < count; k++) t.event(parser.eventAt(k), out);
-      if (end) t.end(out);
+      for (let k = 0; k < count && !t.failed; k++) t.event(parser.eventAt(k), out);
+      if (end && !t.failed) t.end(out);
       copyUsage(t.usage, this.usage);
       this.sawDone = t.complete;
+      this.streamFailed = t.failed;
     } else {
       if (translator === null) {
         // OpenAI events to the Anthropic client; the client translator reads their usage itself.
-        for (let k = 0; k < count; k++) {
+        for (let k = 0; k < count && !client.failed; k++) {
           const ev = parser.eventAt(k);
           if (ev.dataEquals(DONE)) this.sawDone = true;
           client.event(ev, out);
@@ -534,20 +540,21 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       } else {
         // Two steps: the provider's events become OpenAI events, which become the client's.
         const openAi = new SseWriter();
-        for (let k = 0; k < count; k++) translator.event(parser.eventAt(k), openAi);
-        if (end) translator.end(openAi);
+        for (let k = 0; k < count && !translator.failed; k++) translator.event(parser.eventAt(k), openAi);
+        if (end && !translator.failed) translator.end(openAi);
         copyUsage(translator.usage, this.usage);
         this.sawDone = translator.complete;
         const inner = new SseParser();
         const n = inner.push(openAi.toBuffer());
-        for (let k = 0; k < n; k++) client.event(inner.eventAt(k), out);
+        for (let k = 0; k < n && !client.failed; k++) client.event(inner.eventAt(k), out);
       }
-      if (end) client.end(out, this.sawDone);
+      if (end) client.end(out, this.sawDone); // reports the break, unless an error event already ended the stream
       copyUsage(client.usage, this.usage);
+      this.streamFailed = client.failed;
     }
     if (end && !this.sawDone) {
       this.streamBroken = true;
-      if (client === null) out.raw(errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete"));
+      if (client === null && !this.streamFailed) out.raw(errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete"));
     }
   }
 
@@ -581,6 +588,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
 
   private errorType(): string {
     if (this.errorCode.length) return this.errorCode;
+    if (this.streamFailed) return "upstream_error";
     if (this.streamBroken) return "stream_incomplete";
     return this.status.toString();
   }

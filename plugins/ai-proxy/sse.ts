@@ -2,6 +2,7 @@
 // ending) or carry several events. Only the bytes of the event not yet complete are kept between
 // chunks. Field names follow the SSE spec: `event`, `data` (several data lines join with "\n"),
 // comment lines starting with ':' are skipped.
+import { isJson } from "../common/json-valid";
 import { JsonWriter, unitCount } from "../common/json-writer";
 
 export class SseEvent {
@@ -89,15 +90,30 @@ export class ScanResult {
   done: bool = false;
   /** The data of the events that mention `"usage"` (usually none; one at the end of a stream). */
   usageData: ArrayBuffer[] = [];
+  /** An event reported an error: OpenAI's `data: {"error":…}`, valid JSON. */
+  error: bool = false;
 
   reset(): void {
     this.done = false;
+    this.error = false;
     if (this.usageData.length) this.usageData = [];
   }
 }
 
 const DONE_BYTES = String.UTF8.encode("[DONE]");
 const USAGE_BYTES = String.UTF8.encode('"usage"');
+const ERROR_OPENING = String.UTF8.encode('{"error"');
+
+/**
+ * Whether an event's bytes start with a `data:` line opening an object whose first member is "error":
+ * the shape of OpenAI's in-stream errors, told from the first bytes so ordinary events cost nothing more.
+ */
+function opensWithError(ptr: usize, len: i32): bool {
+  if (len < 5 || load<u32>(ptr) != 0x61746164 || load<u8>(ptr + 4) != 0x3a) return false; // "data:"
+  const at = len > 5 && load<u8>(ptr + 5) == 0x20 ? 6 : 5;
+  const n = ERROR_OPENING.byteLength;
+  return at + n <= len && memory.compare(ptr + at, changetype<usize>(ERROR_OPENING), n) == 0;
+}
 
 function contains(ptr: usize, len: i32, needle: ArrayBuffer): bool {
   const n = needle.byteLength;
@@ -213,12 +229,14 @@ export class SseParser {
       const start = unchecked(this.bounds[k * 2]);
       const len = unchecked(this.bounds[k * 2 + 1]) - start;
       const usage = contains(p + start, len, USAGE_BYTES);
-      if (!usage && !contains(p + start, len, DONE_BYTES)) continue;
+      const failure = !usage && opensWithError(p + start, len);
+      if (!usage && !failure && !contains(p + start, len, DONE_BYTES)) continue;
       const ev = this.current;
       ev.readFrom(buf, p + start, len);
       parseEvent(ev);
       if (ev.dataEquals(DONE)) out.done = true;
       else if (usage) out.usageData.push(ev.data);
+      else if (isJson(ev.dataPtr, ev.dataLength)) out.error = true;
     }
   }
 

@@ -14,6 +14,11 @@ export abstract class ResponseTranslator {
   readonly usage: Usage = new Usage();
   /** Set once the provider's stream said it is complete. */
   complete: bool = false;
+  /**
+   * Set once the provider's stream reported an error, written out as the client's one error event:
+   * the stream is over, nothing more is read from it, and no other error event follows.
+   */
+  failed: bool = false;
 
   /** A whole (non-streaming) response body, successful or error (status given). */
   abstract body(body: ArrayBuffer, status: u32): ArrayBuffer;

@@ -1,8 +1,11 @@
 // Anthropic clients (/v1/messages) served by providers that speak OpenAI: the Messages request becomes
 // a chat-completions request, and the chat-completions answer (whole or streamed) becomes a Messages
 // answer, with Anthropic's event sequence: message_start, content_block_start/delta/stop per block,
-// message_delta (stop reason and usage), message_stop.
+// message_delta (stop reason and usage), message_stop. An error the OpenAI stream reports becomes
+// Anthropic's error event, which ends the stream.
 import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
+import { ClientProtocol } from "../api";
+import { errorEvent } from "../errors";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, readUsageAt, readUsageObject, Usage } from "../usage";
 import { Elements, JsonView, Kind, Members } from "./json-path";
@@ -206,6 +209,8 @@ export class ClientTranslator {
   /** OpenAI tool-call index → Anthropic block index of that call. */
   private toolBlocks: Map<i32, i32> = new Map();
   private finish: string = "";
+  /** The stream reported an error, written as the client's one error event: nothing may follow it. */
+  failed: bool = false;
   /** Stream chunks are read through one view and one pair of cursors, moved from chunk to chunk. */
   private readonly view: JsonView = new JsonView(0, 0);
   private readonly members: Members = new Members(this.view, -1);
@@ -299,6 +304,14 @@ export class ClientTranslator {
   parsedChunk(doc: JSON.Value, out: SseWriter): void {
     if (!doc.isObj) return;
     const obj = <JSON.Obj>doc;
+    const err = obj.getObj("error");
+    if (err !== null) {
+      const message = err.getString("message");
+      const type = err.getString("type");
+      out.raw(errorEvent(ClientProtocol.Anthropic, type === null ? "" : type.valueOf(), "", message === null ? "the provider reported an error" : message.valueOf()));
+      this.failed = true;
+      return;
+    }
     const idV = obj.getString("id");
     this.begin(idV === null ? null : idV.valueOf(), out);
     const usage = obj.getObj("usage");
@@ -336,25 +349,25 @@ export class ClientTranslator {
       else if (m.is("usage")) usage = m.value;
       else if (m.is("choices")) choices = m.value;
     }
+    // No choices at all: an error (OpenAI's in-stream `{"error":…}`) or an unusual shape, read from the tree.
+    if (doc.kind(choices) != Kind.Array) return false;
     let finish = -1, content = -1;
-    if (doc.kind(choices) == Kind.Array) {
-      const e = this.elements.over(doc, choices);
-      let choice = -1;
-      while (e.next()) {
-        if (choice >= 0) return false; // several choices
-        choice = e.value;
-      }
-      let delta = -1;
-      m.over(doc, choice);
-      while (m.next()) {
-        if (m.is("finish_reason")) finish = m.value;
-        else if (m.is("delta")) delta = m.value;
-      }
-      m.over(doc, delta);
-      while (m.next()) {
-        if (m.is("content")) content = m.value;
-        else if (m.is("tool_calls") && doc.kind(m.value) == Kind.Array) return false;
-      }
+    const e = this.elements.over(doc, choices);
+    let choice = -1;
+    while (e.next()) {
+      if (choice >= 0) return false; // several choices
+      choice = e.value;
+    }
+    let delta = -1;
+    m.over(doc, choice);
+    while (m.next()) {
+      if (m.is("finish_reason")) finish = m.value;
+      else if (m.is("delta")) delta = m.value;
+    }
+    m.over(doc, delta);
+    while (m.next()) {
+      if (m.is("content")) content = m.value;
+      else if (m.is("tool_calls") && doc.kind(m.value) == Kind.Array) return false;
     }
     // The id is read only from the chunk that starts the message.
     this.begin(this.started ? null : doc.string(id), out);
@@ -421,8 +434,9 @@ export class ClientTranslator {
     }
   }
 
-  /** The OpenAI stream ended (`complete`: with [DONE]): close the message, or report the break. */
+  /** The OpenAI stream ended (`complete`: with [DONE]): close the message, or report the break (unless reported). */
   end(out: SseWriter, complete: bool): void {
+    if (this.failed) return;
     this.start(out);
     this.closeBlock(out);
     if (!complete) {

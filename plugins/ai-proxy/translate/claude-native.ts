@@ -1,6 +1,7 @@
 // Anthropic responses that reach Anthropic clients unchanged (a claude provider serving /v1/messages):
 // nothing is translated, but usage is read for metrics — input tokens from message_start, cumulative
-// output tokens from message_delta — and message_stop marks the stream complete.
+// output tokens from message_delta — message_stop marks the stream complete, and an error event (passed
+// on as it is, already in the client's format) marks it failed.
 import { JSON } from "../../common/json-writer";
 import { ResponseTranslator } from "../providers/provider";
 import { SseEvent, SseWriter } from "../sse";
@@ -27,6 +28,10 @@ export class ClaudeNativeReader extends ResponseTranslator {
       this.complete = true;
       return;
     }
+    if (name == "error") {
+      this.failed = true;
+      return;
+    }
     if (name != "message_start" && name != "message_delta" && name.length) return;
     const doc = parseJson(ev.data);
     if (doc === null || !doc.isObj) return;
@@ -34,6 +39,7 @@ export class ClaudeNativeReader extends ResponseTranslator {
     const typeV = data.getString("type");
     const type = typeV === null ? "" : typeV.valueOf();
     if (type == "message_stop") this.complete = true;
+    if (type == "error") this.failed = true;
     let usage = data.getObj("usage");
     if (type == "message_start") {
       const msg = data.getObj("message");

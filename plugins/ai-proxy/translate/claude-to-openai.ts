@@ -136,6 +136,7 @@ export class ClaudeToOpenAi extends ResponseTranslator {
       const err = data.getObj("error");
       const message = err === null ? "the provider reported an error" : strOf(err, "message");
       c.error(out, err === null ? "api_error" : strOf(err, "type"), message);
+      this.failed = true;
     }
     // ping and content_block_stop carry nothing an OpenAI client needs.
   }

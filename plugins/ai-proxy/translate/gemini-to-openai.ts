@@ -146,6 +146,7 @@ export class GeminiToOpenAi extends ResponseTranslator {
     const err = response.getObj("error");
     if (err !== null) {
       c.error(out, lowerAscii(strOf(err, "status")), strOf(err, "message"));
+      this.failed = true;
       return;
     }
     this.ids(response);
