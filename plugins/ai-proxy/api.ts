@@ -33,8 +33,13 @@ export function detectApi(pathWithQuery: string): Api {
   return Api.None;
 }
 
-export function clientProtocolOf(api: Api): ClientProtocol {
-  return api == Api.AnthropicMessages ? ClientProtocol.Anthropic : ClientProtocol.OpenAI;
+/**
+ * The client's protocol. `/v1/messages` is Anthropic's alone; the model list path is both APIs', told
+ * apart by `anthropic-version`, a header every Anthropic client sends and no OpenAI client does.
+ */
+export function clientProtocolOf(api: Api, anthropicVersion: bool): ClientProtocol {
+  const anthropic = api == Api.AnthropicMessages || (api == Api.Models && anthropicVersion);
+  return anthropic ? ClientProtocol.Anthropic : ClientProtocol.OpenAI;
 }
 
 /** The OpenAI path of an API, the canonical form providers map from. */

@@ -1,6 +1,7 @@
 // Errors in the format the client expects: OpenAI's {"error": {message, type, param, code}} for OpenAI
-// clients, Anthropic's {"type": "error", "error": {type, message}} for /v1/messages clients — as a
-// whole response, or as one SSE event when a stream breaks after it started.
+// clients, Anthropic's {"type": "error", "error": {type, message}} for Anthropic clients (/v1/messages,
+// and /models with anthropic-version) — as a whole response, or as one SSE event when a stream breaks
+// after it started.
 import { JsonWriter } from "../common/json-writer";
 import { sendLocalReply } from "../common/host";
 import { ClientProtocol } from "./api";

@@ -23,6 +23,7 @@ import { HealthChecker } from "./health";
 import { Attributes, Metrics } from "./metrics";
 import { chatPath, chatRequest, ProviderRequest } from "./provider-call";
 import { ResponseTranslator } from "./providers/provider";
+import { queryOf, withClientQuery } from "./query";
 import { Attempts } from "./retry";
 import { ScanResult, SseParser, SseWriter } from "./sse";
 import { TokenPool, TokenPools } from "./tokens";
@@ -147,7 +148,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (api == Api.None && !pc.original && prompt === null) return FilterHeadersStatusValues.Continue;
     this.pc = pc;
     this.api = api;
-    this.protocol = clientProtocolOf(api);
+    this.protocol = clientProtocolOf(api, api == Api.Models && getHeaderString(MapType.RequestHeaders, H_ANTHROPIC_VERSION) !== null);
     this.startNs = nowNanos();
     const consumer = getHeaderString(MapType.RequestHeaders, CONSUMER_HEADER);
     if (consumer !== null) this.consumer = consumer;
@@ -172,7 +173,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (pc.failover.enabled || pc.retry.enabled || prompt !== null) this.target = this.providerTarget(pc, clientPath);
     if (prompt !== null) return this.askPrompt(pc, config.prompt!.model, prompt);
     const provider = pc.provider;
-    if (api == Api.Models && !pc.original && !provider.speaksOpenAI && getHeaderString(MapType.RequestHeaders, H_ANTHROPIC_VERSION) === null) {
+    if (api == Api.Models && !pc.original && !provider.speaksOpenAI && this.protocol == ClientProtocol.OpenAI) {
       // An OpenAI client's model list, from a provider that lists models its own way. (Anthropic clients
       // get the provider's list as it is.)
       this.translator = provider.responseTranslator(Api.Models, false);
@@ -227,8 +228,14 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       const base = provider.settings.basePath;
       if (base.length && !path.startsWith(base)) path = base + path;
     } else {
-      path = this.api == Api.Models && this.translator !== null ? provider.openAiModelListPath() : provider.path(this.api, model, stream);
+      path = provider.path(this.api, model, stream);
       if (path.length == 0) return;
+      if (this.api == Api.Models) {
+        // A list translated for an OpenAI client comes in one page (OpenAI's list has none, nor paging
+        // parameters). A list the client reads as the provider gives it keeps the client's query: its
+        // paging parameters (Anthropic's after_id/before_id/limit, Gemini's pageToken) must reach the provider.
+        path = this.translator !== null ? provider.openAiModelListPath() : withClientQuery(path, queryOf(clientPath));
+      }
     }
     replaceHeader(MapType.RequestHeaders, H_PATH, String.UTF8.encode(path));
     if (this.target !== null) this.target!.path = path;
@@ -362,7 +369,9 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     // so are errors that are not JSON at all: Envoy's own replies (413 body too large, 503 connect failure,
     // 504 route timeout) and proxies' HTML pages, which no SDK can read.
     const json = contentType !== null && contentType.includes("json");
-    this.reshapeError = this.status >= 400 && !pc.original && (translating || !pc.provider.speaksOpenAI || !json);
+    const provider = pc.provider;
+    const speaksClients = this.protocol == ClientProtocol.Anthropic ? provider.speaksAnthropic : provider.speaksOpenAI;
+    this.reshapeError = this.status >= 400 && !pc.original && (translating || !speaksClients || !json);
     if (this.isSse) this.sse = new SseParser();
     this.streamOut = this.isSse && translating ? new SseWriter() : null;
     return translating;

@@ -10,6 +10,7 @@
 // A path that is not /openai/deployments/… is taken as a full URL, as Higress does.
 import { Fields } from "../../common/config";
 import { Api, openAiPath } from "../api";
+import { hasParam } from "../query";
 import { Provider } from "./provider";
 
 const DEPLOYMENTS = "/openai/deployments/";
@@ -88,8 +89,4 @@ export class AzureProvider extends Provider {
   authHeaders(token: string): string[] {
     return ["api-key", token];
   }
-}
-
-function hasParam(query: string, name: string): bool {
-  return ("&" + query).includes("&" + name + "=");
 }

@@ -66,6 +66,12 @@ describe("azure provider paths", () => {
     const res = await gw.request({ method: "GET", path: "/v1/models", upstream: { headers: JSON_TYPE, body: '{"data":[]}' } });
     expectAzureHeaders(res.upstream!, `/openai/models?${Q}`);
   });
+
+  it("adds the client's model-list query to the configured one, whose api-version wins", async () => {
+    const gw = gateway(azure(FULL));
+    const res = await gw.request({ method: "GET", path: "/v1/models?api-version=2023-05-15&limit=5&&flag", upstream: { headers: JSON_TYPE, body: '{"data":[]}' } });
+    expectAzureHeaders(res.upstream!, `/openai/models?${Q}&limit=5&flag`);
+  });
 });
 
 describe("azure provider answers", () => {

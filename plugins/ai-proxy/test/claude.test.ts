@@ -204,6 +204,13 @@ describe("claude provider, OpenAI clients", () => {
     expect(seconds(times[2])).toBe(946684800); // 2000-01-01T00:00:00Z
   });
 
+  it("asks for the one big page even when the OpenAI client sends a query (OpenAI's list takes none)", async () => {
+    const gw = gateway(provider());
+    const res = await gw.request({ method: "GET", path: "/v1/models?limit=2&after=m0", upstream: { headers: JSON_TYPE, body: fixtureText(P, "models.claude.json") } });
+    expect(res.upstream!.headers.get(":path")).toBe("/v1/models?limit=1000");
+    expect(res.json()).toEqual(fixtureJson(P, "models.openai.json"));
+  });
+
   it("puts an Anthropic error on the model list in OpenAI's shape", async () => {
     const gw = gateway(provider());
     const body = JSON.stringify({ type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } });
@@ -316,6 +323,30 @@ describe("claude provider, read by the official SDKs", () => {
     const ids: string[] = [];
     for await (const m of client.models.list()) ids.push(m.id);
     expect(ids).toEqual(fixtureJson(P, "models.claude.json").data.map((m: { id: string }) => m.id));
+  });
+
+  it("passes an Anthropic client's paging parameters on with its model list request", async () => {
+    const gw = gateway(provider({ providerBasePath: "/anthropic" }));
+    const res = await gw.request({
+      method: "GET",
+      path: "/v1/models?limit=2&after_id=claude-opus-4-1-20250805",
+      headers: { "anthropic-version": "2023-06-01" },
+      upstream: { headers: JSON_TYPE, body: fixtureText(P, "models.claude.json") },
+    });
+    expect(res.upstream!.headers.get(":path")).toBe("/anthropic/v1/models?limit=2&after_id=claude-opus-4-1-20250805");
+    expect(res.body.toString()).toBe(fixtureText(P, "models.claude.json"));
+  });
+
+  it("answers an Anthropic client's model-list errors in Anthropic's shape, its own and the provider's", async () => {
+    const body = JSON.stringify({ type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } });
+    const anthropic = { "anthropic-version": "2023-06-01" };
+    const failed = await gateway(provider()).request({ method: "GET", path: "/v1/models", headers: anthropic, upstream: { status: 401, headers: JSON_TYPE, body } });
+    expect(failed.status).toBe(401);
+    expect(failed.json()).toEqual({ type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } });
+    const client = new Anthropic({ apiKey: "gateway-key", baseURL: "http://gw", maxRetries: 0, fetch: gatewayFetch(gateway(provider()), { status: 401, headers: JSON_TYPE, body }) });
+    const err = await client.models.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect((err as InstanceType<typeof Anthropic.AuthenticationError>).error).toEqual(failed.json());
   });
 
   it("the Anthropic SDK assembles the natively passed stream", async () => {

@@ -273,6 +273,17 @@ describe("gemini provider, embeddings and models", () => {
     expectGeminiHeaders(res.upstream!, "/v1beta/models");
     expect(res.body.toString()).toBe(upstream);
   });
+
+  it("passes Gemini's paging parameters of an untranslated list on; a Gemini error comes back in Anthropic's shape", async () => {
+    const gw = gateway(provider());
+    const headers = { "anthropic-version": "2023-06-01" };
+    const paged = await gw.request({ method: "GET", path: "/v1/models?pageSize=2&pageToken=Ch0", headers, upstream: { headers: JSON_TYPE, body: fixtureText(P, "models.gemini.json") } });
+    expectGeminiHeaders(paged.upstream!, "/v1beta/models?pageSize=2&pageToken=Ch0");
+    const error = { error: { code: 403, message: "Method doesn't allow unregistered callers.", status: "PERMISSION_DENIED" } };
+    const failed = await gw.request({ method: "GET", path: "/v1/models", headers, upstream: { status: 403, headers: JSON_TYPE, body: JSON.stringify(error) } });
+    expect(failed.status).toBe(403);
+    expect(failed.json()).toEqual({ type: "error", error: { type: "permission_error", message: error.error.message } });
+  });
 });
 
 describe("gemini provider configuration", () => {

@@ -138,4 +138,36 @@ describe("ai-proxy with an OpenAI provider", () => {
     expect(msg.stop_reason).toBe("end_turn");
     expect(msg.usage).toEqual({ input_tokens: 7, output_tokens: 3 });
   });
+
+  it("passes the model-list query on untouched, at the provider's own path (groq's /openai/v1)", async () => {
+    const gw = gateway({ type: "groq", apiTokens: ["t"] });
+    const list = JSON.stringify({ object: "list", data: [{ id: "llama-3.3-70b", object: "model", created: 1, owned_by: "meta" }] });
+    for (const headers of [{}, { "anthropic-version": "2023-06-01" }]) {
+      const res = await gw.request({ method: "GET", path: "/v1/models?limit=2&after_id=a%2Fb", headers, upstream: { body: list } });
+      expect(res.upstream!.headers.get(":path")).toBe("/openai/v1/models?limit=2&after_id=a%2Fb");
+      expect(res.text()).toBe(list);
+    }
+  });
+
+  it("answers model-list errors in the format of the client asking: OpenAI's as they are, Anthropic's reshaped", async () => {
+    const gw = gateway({ type: "openai", apiTokens: ["t"] });
+    const error = JSON.stringify({ error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+    const upstream = { status: 401, headers: { "content-type": "application/json" }, body: error };
+    const openAi = await gw.request({ method: "GET", path: "/v1/models", upstream });
+    expect(openAi.status).toBe(401);
+    expect(openAi.text()).toBe(error);
+    const anthropic = await gw.request({ method: "GET", path: "/v1/models", headers: { "anthropic-version": "2023-06-01" }, upstream });
+    expect(anthropic.status).toBe(401);
+    expect(anthropic.headers.get("content-type")).toBe("application/json");
+    expect(anthropic.json()).toEqual({ type: "error", error: { type: "authentication_error", message: "Incorrect API key provided." } });
+  });
+
+  it("refuses an Anthropic client's model list in Anthropic's shape when every key is out of rotation", async () => {
+    const gw = gateway({ type: "openai", apiTokens: ["t"], failover: { enabled: true, failureThreshold: 1, healthCheckModel: "gpt-4o-mini" } });
+    const headers = { "anthropic-version": "2023-06-01" };
+    await gw.request({ method: "GET", path: "/v1/models", headers, upstream: { status: 500, body: "{}" } });
+    const res = await gw.request({ method: "GET", path: "/v1/models", headers });
+    expect(res.status).toBe(503);
+    expect(res.json()).toEqual({ type: "error", error: { type: "api_error", message: expect.stringContaining("out of rotation") } });
+  });
 });

@@ -164,7 +164,8 @@ describe("the OpenAI SDK through the gateway", () => {
 });
 
 describe("models.list through providers that list models their own way (claude, gemini)", () => {
-  // One provider on 127.0.0.1 answering Anthropic's list at /v1/models and Gemini's at /v1beta/models.
+  // One provider on 127.0.0.1 answering Anthropic's list at /v1/models, paged as Anthropic pages it, and
+  // Gemini's at /v1beta/models; a request carrying `x-fail` gets the provider's 401 instead.
   let lister: ScriptedUpstream;
   let claude: LiveGateway;
   let gemini: LiveGateway;
@@ -173,7 +174,15 @@ describe("models.list through providers that list models their own way (claude, 
 
   beforeAll(async () => {
     lister = await ScriptedUpstream.start();
-    lister.handler = (req) => ({ headers: JSON_TYPE, chunks: [req.path.startsWith("/v1beta/") ? geminiList : anthropicList] });
+    lister.handler = (req) => {
+      const gemini = req.path.startsWith("/v1beta/");
+      if (req.headers["x-fail"]) {
+        const error = gemini ? { error: { code: 401, message: "API key not valid", status: "UNAUTHENTICATED" } } : { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } };
+        return { status: 401, headers: JSON_TYPE, chunks: [JSON.stringify(error)] };
+      }
+      const page = gemini ? geminiList : JSON.stringify(anthropicPage(JSON.parse(anthropicList).data, new URL(req.path, "http://lister").searchParams));
+      return { headers: JSON_TYPE, chunks: [page] };
+    };
     const start = (type: string) => startLiveGateway({
       config: { provider: { type, apiTokens: [PROVIDER_KEY] } },
       clusters: { lister: lister.port },
@@ -213,6 +222,29 @@ describe("models.list through providers that list models their own way (claude, 
     expect(viaGateway).toEqual(JSON.parse(anthropicList).data);
   });
 
+  it("claude: the Anthropic SDK pages through the gateway as it pages the provider directly (limit, after_id)", async () => {
+    const anthropicVia = (baseURL: string) => new Anthropic({ apiKey: "gateway-key", baseURL, maxRetries: 0 });
+    const viaGateway: Anthropic.ModelInfo[] = [];
+    const before = lister.requests.length;
+    for await (const m of anthropicVia(claude.url).models.list({ limit: 2 })) viaGateway.push(m);
+    const asked = lister.requests.slice(before).map((r) => r.path);
+    const ids = JSON.parse(anthropicList).data.map((m: { id: string }) => m.id);
+    expect(asked).toEqual(["/v1/models?limit=2", `/v1/models?limit=2&after_id=${ids[1]}`]);
+    const direct: Anthropic.ModelInfo[] = [];
+    for await (const m of anthropicVia(`http://127.0.0.1:${lister.port}`).models.list({ limit: 2 })) direct.push(m);
+    expect(viaGateway).toEqual(direct);
+    expect(viaGateway.map((m) => m.id)).toEqual(ids);
+  });
+
+  it("the Anthropic SDK gets the provider's model-list errors in Anthropic's shape (claude and gemini)", async () => {
+    for (const [gw, message] of [[claude, "invalid x-api-key"], [gemini, "API key not valid"]] as const) {
+      const client = new Anthropic({ apiKey: "gateway-key", baseURL: gw.url, maxRetries: 0, defaultHeaders: { "x-fail": "1" } });
+      const err = await client.models.list().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
+      expect((err as InstanceType<typeof Anthropic.AuthenticationError>).error).toEqual({ type: "error", error: { type: "authentication_error", message } });
+    }
+  });
+
   it("gemini: the OpenAI SDK gets Gemini's models by id, owned by google", async () => {
     const models = await listed(openAiVia(gemini));
     const seen = lister.requests[lister.requests.length - 1];
@@ -222,6 +254,22 @@ describe("models.list through providers that list models their own way (claude, 
     expect(models).toEqual(want.map((id) => ({ id, object: "model", created: 0, owned_by: "google" })));
   });
 });
+
+/** Anthropic's GET /v1/models paging: `limit` (default 20) models after `after_id` or before `before_id`. */
+function anthropicPage<T extends { id: string }>(models: T[], query: URLSearchParams) {
+  const limit = Number(query.get("limit") ?? 20);
+  const after = query.get("after_id");
+  const before = query.get("before_id");
+  let start = after === null ? 0 : models.findIndex((m) => m.id === after) + 1;
+  let end = Math.min(models.length, start + limit);
+  if (before !== null) {
+    end = models.findIndex((m) => m.id === before);
+    start = Math.max(0, end - limit);
+  }
+  const data = models.slice(start, end);
+  const has_more = before !== null ? start > 0 : end < models.length;
+  return { data, has_more, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null };
+}
 
 describe("the Anthropic SDK through the gateway, served by the OpenAI provider (/v1/messages translated)", () => {
   const request = { model: "gpt-4o-mini", max_tokens: 200, system: "Be brief.", messages: [{ role: "user" as const, content: "Name a colour" }] };
@@ -268,6 +316,20 @@ describe("the Anthropic SDK through the gateway, served by the OpenAI provider (
     expect(msg.content).toEqual([{ type: "text", text: want.choices[0].message.content }]);
     expect(msg.stop_reason).toBe("end_turn");
     expect(msg.usage).toMatchObject({ input_tokens: want.usage!.prompt_tokens, output_tokens: want.usage!.completion_tokens });
+  });
+
+  it("models.list: the provider's own list, asked with the client's query; its errors in Anthropic's shape", async () => {
+    const ids: string[] = [];
+    for await (const m of anthropicViaGateway("anthropic-models").models.list({ limit: 2 })) ids.push(m.id);
+    expect(lastMockRequest().path).toBe("/v1/models?limit=2");
+    const want: string[] = [];
+    for await (const m of direct().models.list()) want.push(m.id);
+    expect(ids).toEqual(want);
+    const err = await anthropicViaGateway("anthropic-models", { "x-mock-status": "401" }).models.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect((err as InstanceType<typeof Anthropic.AuthenticationError>).error).toEqual({
+      type: "error", error: { type: "authentication_error", message: "Mock error 401 requested by x-mock-status." },
+    });
   });
 });
 
