@@ -18,7 +18,7 @@ import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
 import { Api, ClientProtocol, clientProtocolOf, detectApi, openAiPath, operationName } from "./api";
 import { CallResponse, PendingCalls } from "./calls";
 import { AiProxyConfig, KNOWN_FIELDS, parseAiProxy, ProviderConfig } from "./config";
-import { errorBody, errorEvent, sendError } from "./errors";
+import { errorBody, errorEvent, readProviderError, sendError } from "./errors";
 import { HealthChecker } from "./health";
 import { Attributes, Metrics } from "./metrics";
 import { chatPath, chatRequest, ProviderRequest } from "./provider-call";
@@ -418,9 +418,10 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     const status: u32 = res.answered ? res.status : 503;
     this.status = status;
     this.errorCode = attempts > 1 ? "retries_exhausted" : "upstream_unreachable";
-    const reason = res.answered ? providerErrorMessage(res.body, status) : "no answer from the provider (connection failed or reset)";
+    const failure = res.answered ? readProviderError(res.body, status) : null;
+    const reason = failure !== null ? failure.message : "no answer from the provider (connection failed or reset)";
     const message = attempts > 1 ? "the provider failed " + attempts.toString() + " attempts; last: " + reason : reason;
-    sendError(this.protocol, status, status == 429 ? "rate_limit_error" : "upstream_error", this.errorCode, message);
+    sendError(this.protocol, status, status == 429 ? "rate_limit_error" : "upstream_error", this.errorCode, message, failure !== null ? failure.anthropicType : "");
   }
 
   onResponseBody(body_buffer_length: usize, end_of_stream: bool): FilterDataStatusValues {
@@ -453,9 +454,9 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   /** A complete non-streaming response: usage, translation, error reshaping. Null: unchanged. */
   private wholeBody(body: ArrayBuffer): ArrayBuffer | null {
     if (this.reshapeError) {
-      const message = providerErrorMessage(body, this.status);
+      const failure = readProviderError(body, this.status);
       this.errorCode = "upstream_error";
-      return errorBody(this.protocol, this.status, this.status == 429 ? "rate_limit_error" : "upstream_error", "upstream_" + this.status.toString(), message);
+      return errorBody(this.protocol, this.status, this.status == 429 ? "rate_limit_error" : "upstream_error", "upstream_" + this.status.toString(), failure.message, failure.anthropicType);
     }
     let openAi = body;
     const translator = this.translator;
@@ -638,26 +639,3 @@ function copyUsage(from: Usage, to: Usage): void {
   if (from.input >= 0) to.input = from.input;
   if (from.output >= 0) to.output = from.output;
 }
-
-/** A provider's error message from its error body (OpenAI, Anthropic or Gemini shapes), or a generic one. */
-function providerErrorMessage(body: ArrayBuffer, status: u32): string {
-  const doc = parseJson(body);
-  if (doc !== null && doc.isObj) {
-    const obj = <JSON.Obj>doc;
-    const err = obj.getObj("error");
-    if (err !== null) {
-      const msg = err.getString("message");
-      if (msg !== null) return msg.valueOf();
-    }
-    const msg = obj.getString("message");
-    if (msg !== null) return msg.valueOf();
-  }
-  // A short plain-text body, such as Envoy's own "upstream request timeout", says what happened.
-  const n = body.byteLength;
-  if (doc === null && n > 0 && n <= 300) {
-    const text = String.UTF8.decode(body).trim();
-    if (text.length) return text;
-  }
-  return "provider answered HTTP " + status.toString();
-}
-

@@ -79,6 +79,39 @@ describe("requests the plugin refuses, in the client's format (their body never 
   });
 });
 
+describe("provider errors reshaped for Anthropic clients take the type Anthropic documents for their status", () => {
+  // docs.claude.com/en/api/errors: 400 invalid_request_error (also "other 4XX status codes not listed"),
+  // 401 authentication_error, 403 permission_error, 404 not_found_error, 413 request_too_large,
+  // 429 rate_limit_error, 500 api_error, 529 overloaded_error.
+  const gw = new TestGateway({ plugins: [{ name: "ai-proxy", config: { provider: OPENAI } }] });
+  afterAll(() => gw.close());
+  const messages = JSON.stringify({ model: "gpt-4o", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+  const providerAnswer = (status: number, body: object) =>
+    gw.request({ method: "POST", path: "/v1/messages", body: messages, upstream: { status, headers: { "content-type": "application/json" }, chunks: [JSON.stringify(body)] } });
+
+  it.each([
+    [400, "invalid_request_error"], [401, "authentication_error"], [402, "invalid_request_error"], [403, "permission_error"],
+    [404, "not_found_error"], [409, "invalid_request_error"], [413, "request_too_large"], [422, "invalid_request_error"],
+    [429, "rate_limit_error"], [500, "api_error"], [502, "api_error"], [503, "api_error"], [529, "overloaded_error"],
+  ])("an OpenAI provider's %i becomes %s", async (status, type) => {
+    const res = await providerAnswer(status, { error: { message: "provider says no", type: "server_error", param: null, code: null } });
+    expect(res.status).toBe(status);
+    expect(res.json()).toEqual(anthropicError(type, "provider says no"));
+  });
+
+  it("keeps the type of an error the provider already sent in Anthropic's shape", async () => {
+    const res = await providerAnswer(402, { type: "error", error: { type: "billing_error", message: "Your credit balance is too low" } });
+    expect(res.status).toBe(402);
+    expect(res.json()).toEqual(anthropicError("billing_error", "Your credit balance is too low"));
+  });
+
+  it("does not take an OpenAI error's type for Anthropic's, even where the names match", async () => {
+    // OpenAI calls an unknown model invalid_request_error with 404; Anthropic's clients expect not_found_error.
+    const res = await providerAnswer(404, { error: { message: "The model does not exist", type: "invalid_request_error", param: null, code: "model_not_found" } });
+    expect(res.json()).toEqual(anthropicError("not_found_error", "The model does not exist"));
+  });
+});
+
 describe("errors through a real gateway, as the official SDKs see them", () => {
   let scripted: ScriptedUpstream;
   let live: LiveGateway;

@@ -131,6 +131,22 @@ describe("ai-proxy retryOnFailure", () => {
     expect(anthropic.json()).toEqual({ type: "error", error: { type: "api_error", message: "the provider failed 3 attempts; last: overloaded #6" } });
   });
 
+  it("answers an Anthropic client the last failure with the Anthropic type the claude provider sent", async () => {
+    const billing = JSON.stringify({ type: "error", error: { type: "billing_error", message: "Your credit balance is too low" } });
+    mock = await new MockProvider(() => ({ status: 402, headers: { "content-type": "application/json" }, body: billing })).start();
+    gw = new TestGateway({
+      clusters: { [CLUSTER]: mock.cluster() },
+      plugins: [{ name: "ai-proxy", config: { provider: { type: "claude", apiTokens: ["sk-ant-a", "sk-ant-b"], retryOnFailure: { enabled: true } } } }],
+    });
+    const res = await gw.request({
+      method: "POST", path: "/v1/messages", cluster: CLUSTER, upstream: mock.upstream,
+      body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(402);
+    expect(res.json()).toEqual({ type: "error", error: { type: "billing_error", message: "the provider failed 2 attempts; last: Your credit balance is too low" } });
+    expect(mock.requests.map((r) => r.headers["x-api-key"])).toEqual(["sk-ant-a", "sk-ant-b"]);
+  });
+
   it("leaves answers whose status is not in retryOnStatus alone", async () => {
     const g = await setup(() => openAiError(400, "bad request"), { retry: { retryOnStatus: ["5.*", "429"] } });
     const res = await ask(g, 0);
