@@ -18,6 +18,7 @@ import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
 import { Api, ClientProtocol, clientProtocolOf, detectApi, openAiPath, operationName } from "./api";
 import { CallResponse, PendingCalls } from "./calls";
 import { AiProxyConfig, KNOWN_FIELDS, parseAiProxy, ProviderConfig } from "./config";
+import { envoyReplyLabel } from "./envoy-reply";
 import { errorBody, errorEvent, readProviderError, sendError } from "./errors";
 import { HealthChecker } from "./health";
 import { Attributes, Metrics } from "./metrics";
@@ -121,6 +122,8 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   /** The provider reported an error inside the stream; the client got it as its one error event. */
   private streamFailed: bool = false;
   private errorCode: string = "";
+  /** An error response Envoy generated itself (not the provider's): its metric label, else "". */
+  private envoyReply: string = "";
   private readonly usage: Usage = new Usage();
   /** Where the provider request went, kept when failover or retries need it. */
   private target: ProviderRequest | null = null;
@@ -351,6 +354,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
         return FilterHeadersStatusValues.StopIteration;
       }
     }
+    if (this.status >= 400) this.envoyReply = envoyReplyLabel();
     const contentType = getHeaderString(MapType.ResponseHeaders, H_CONTENT_TYPE);
     const translating = this.prepareResponse(pc, contentType);
     if ((translating || this.reshapeError || this.isSse) && !end_of_stream) {
@@ -597,6 +601,8 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   }
 
   private errorType(): string {
+    // Set only when the plugin had not answered itself; outranks the reshaping's upstream_error.
+    if (this.envoyReply.length) return this.envoyReply;
     if (this.errorCode.length) return this.errorCode;
     if (this.streamFailed) return "upstream_error";
     if (this.streamBroken) return "stream_incomplete";

@@ -12,6 +12,7 @@ import { TestGateway } from "../../../host/testing/index.ts";
 import { rawExchange, type RawRequest } from "./support/raw-exchange.ts";
 import { startLiveGateway, type LiveGateway } from "./support/live-gateway.ts";
 import { closedPort, ScriptedUpstream } from "./support/scripted-upstream.ts";
+import { counter } from "./support/gen-ai-metrics.ts";
 
 const OPENAI = { type: "openai", apiTokens: ["sk-1"] };
 
@@ -76,6 +77,27 @@ describe("requests the plugin refuses, in the client's format (their body never 
     const byType = (t: string) => names.filter((n) => n.endsWith(`;error.type=${t}`)).reduce((s, n) => s + Number(gw.metrics.value(n)), 0);
     expect(byType("missing_model")).toBe(6);
     expect(byType("invalid_json")).toBe(4);
+  });
+});
+
+describe("errors Envoy answered itself are counted as Envoy's, not the provider's", () => {
+  // Envoy marks what came from upstream with the response code details `via_upstream`; its own replies
+  // carry their reason (request_payload_too_large, upstream_response_timeout, …).
+  const gw = new TestGateway({ bufferLimitBytes: 4096, plugins: [{ name: "ai-proxy", config: { provider: OPENAI } }] });
+  afterAll(() => gw.close());
+  const errorsOfType = (t: string) => counter(gw.metrics, "gen_ai.client.errors", { "error.type": t });
+
+  it("labels Envoy's 413 for a body over its buffer limit envoy_request_payload_too_large, and a provider's 413 as the provider's", async () => {
+    const big = JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "x".repeat(8000) }] });
+    const envoys = await gw.request({ method: "POST", path: "/v1/chat/completions", chunks: big.match(/[^]{1,1024}/g)! });
+    expect([envoys.status, envoys.details]).toEqual([413, "request_payload_too_large"]);
+    const small = JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+    const tooLarge = JSON.stringify({ error: { message: "request too large for gpt-4o", type: "invalid_request_error", param: null, code: null } });
+    const providers = await gw.request({ method: "POST", path: "/v1/chat/completions", body: small, upstream: { status: 413, headers: { "content-type": "application/json" }, chunks: [tooLarge] } });
+    expect(providers.status).toBe(413);
+    expect(errorsOfType("envoy_request_payload_too_large")).toBe(1);
+    expect(errorsOfType("413")).toBe(1);
+    expect(counter(gw.metrics, "gen_ai.client.errors")).toBe(2);
   });
 });
 
@@ -193,6 +215,15 @@ describe("errors through a real gateway, as the official SDKs see them", () => {
     const a = await raised(anthropic(live).messages.create({ ...message, messages: [{ role: "user", content: long }] }));
     expect(a.status).toBe(413);
     expect(a.error).toEqual(anthropicError("request_too_large", "Payload Too Large"));
+  });
+
+  it("counts the router's 503 and 504 and Envoy's 413 above under what Envoy did, none as the provider's", async () => {
+    const errors = (await live.prometheus()).split("\n").filter((l) => l.startsWith("gen_ai_client_errors{"));
+    const byType = (t: string) => errors.filter((l) => l.includes(`error_type="${t}"`)).reduce((n, l) => n + Number(l.split(" ").pop()), 0);
+    expect(byType("envoy_upstream_reset_before_response_started")).toBe(2);
+    expect(byType("envoy_upstream_response_timeout")).toBe(2);
+    expect(byType("envoy_request_payload_too_large")).toBe(2);
+    expect(errors.filter((l) => /error_type="(upstream_error|413|503|504)"/.test(l))).toEqual([]);
   });
 
   it("malformed request (no model): the SDK raises the 400 invalid_request_error the gateway sent", async () => {
