@@ -4,9 +4,11 @@
 // ([DONE], message_stop), so its SDK raises. Counted once in gen_ai.client.errors as upstream_error.
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { TestGateway } from "../../../host/testing/index.ts";
 import { counter } from "./support/gen-ai-metrics.ts";
 import { fixtureText, gateway, gatewayFetch, parseSse, perEvent, type Event } from "./fixtures/load.ts";
+import { MockProvider } from "./mock-provider.ts";
 
 const SSE = { "content-type": "text/event-stream" };
 
@@ -113,5 +115,64 @@ describe("an error event inside a provider's stream reaches the client once, in 
       for await (const _ev of stream);
     };
     await expect(consume()).rejects.toThrow(p.message);
+  });
+});
+
+describe("a stream retried on another key before any byte reached the client, then broken by a provider error", () => {
+  // The first attempt fails (503) and is held; the retry (proxy_http_call, another key) answers a stream
+  // that reports an error part-way. The client sees only the retried stream: one error event, no clean finish.
+  const CLUSTER = "outbound|443||provider";
+  let mock: MockProvider | null = null;
+  let gw: TestGateway | null = null;
+  afterEach(async () => {
+    gw?.close();
+    await mock?.close();
+    gw = null;
+    mock = null;
+  });
+
+  async function retried(provider: ProviderName, client: "openai" | "anthropic") {
+    const p = PROVIDERS[provider];
+    const overloaded = JSON.stringify({ error: { message: "first attempt overloaded", type: "server_error", code: 503 } });
+    mock = await new MockProvider((req) => mock!.requests.length === 1
+      ? { status: 503, headers: { "content-type": "application/json" }, body: overloaded }
+      : { status: 200, headers: SSE, body: [...p.head, p.error].join("") }).start();
+    const keys = { claude: ["sk-ant-1", "sk-ant-2"], gemini: ["AIza-1", "AIza-2"], openai: ["sk-1", "sk-2"] }[provider];
+    gw = new TestGateway({
+      clusters: { [CLUSTER]: mock.cluster() },
+      plugins: [{ name: "ai-proxy", config: { provider: { ...p.config, apiTokens: keys, retryOnFailure: { enabled: true } } }, allowOnHeadersStopIteration: true }],
+    });
+    const res = await gw.request({
+      method: "POST", path: client === "openai" ? "/v1/chat/completions" : "/v1/messages",
+      body: client === "openai" ? openAiRequest : anthropicRequest, cluster: CLUSTER, upstream: mock.upstream,
+    });
+    expect(mock.requests).toHaveLength(2);
+    expect(res.status).toBe(200);
+    expect(res.text()).not.toContain("first attempt overloaded");
+    return { p, gw, events: parseSse(res.text()) };
+  }
+
+  it.each(["claude", "gemini", "openai"] as const)("OpenAI client, %s provider: one OpenAI error event, last, and no [DONE]", async (provider) => {
+    const { p, gw, events } = await retried(provider, "openai");
+    const failures = events.filter(isOpenAiError);
+    expect(failures).toHaveLength(1);
+    expect(events[events.length - 1]).toBe(failures[0]);
+    expect(failures[0].data.error).toMatchObject({ message: p.message, param: null });
+    expect(events.some((e) => e.data?.choices?.length)).toBe(true);
+    expect(events.map((e) => e.data)).not.toContain("[DONE]");
+    expect(allErrors(gw)).toBe(1);
+    expect(upstreamErrors(gw)).toBe(1);
+  });
+
+  it.each(["claude", "gemini", "openai"] as const)("Anthropic client, %s provider: one Anthropic error event, last, and no message_stop", async (provider) => {
+    const { p, gw, events } = await retried(provider, "anthropic");
+    const failures = events.filter((e) => e.event === "error" || e.data?.type === "error");
+    expect(failures).toHaveLength(1);
+    expect(events[events.length - 1]).toBe(failures[0]);
+    expect(failures[0].data).toEqual({ type: "error", error: { type: expect.any(String), message: p.message } });
+    expect(events[0].event).toBe("message_start");
+    expect(events.some((e) => e.event === "message_stop" || e.event === "message_delta")).toBe(false);
+    expect(allErrors(gw)).toBe(1);
+    expect(upstreamErrors(gw)).toBe(1);
   });
 });
