@@ -256,6 +256,9 @@ export class HttpStream {
   // Response events from the upstream.
   sendResponseHeaders(headers: HeaderMap, endStream: boolean): void {
     if (this.finished || this.localComplete) return;
+    // Envoy's router marks an upstream response before any encoder filter sees it; a local reply
+    // (sendLocalReply) carries its own reason instead.
+    this.info.responseCodeDetails ??= "via_upstream";
     this.encoder.onHeaders(headers, endStream);
   }
   sendResponseData(data: Uint8Array, endStream: boolean): void {

@@ -54,7 +54,7 @@ export interface Exchange {
   trailers: HeaderMap | null;
   /** What reached the upstream; null when a plugin answered (or reset) before the request got there. */
   upstream: UpstreamRequest | null;
-  /** Envoy's response code details (e.g. a local reply's details, `wasm_fail_stream`). */
+  /** Envoy's response code details: `via_upstream` for an upstream response, else a local reply's reason (`wasm_fail_stream`, …). */
   details: string | null;
   /** Set when the stream was reset instead of completing. */
   reset: string | null;

@@ -103,18 +103,18 @@ describe("examples/wasmplugin.yaml", () => {
       };
       expect(await outcome("default/other", "/.ENV")).toEqual([404, "request-block.blocked_url"]);
       expect(await outcome("default/other", "/actuator/health")).toEqual([404, "request-block.blocked_url"]);
-      expect(await outcome("default/other", "/actuatorx")).toEqual([200, null]);
+      expect(await outcome("default/other", "/actuatorx")).toEqual([200, "via_upstream"]);
       expect(await outcome("default/other", "/swagger.html")).toEqual([404, "request-block.blocked_url"]);
       expect(await outcome("default/chat", "/.git/config")).toEqual([400, "request-block.blocked_url"]);
       // The rule replaces the global lists on the chat route.
-      expect(await outcome("default/chat", "/swagger.html")).toEqual([200, null]);
+      expect(await outcome("default/chat", "/swagger.html")).toEqual([200, "via_upstream"]);
       expect(await outcome("default/chat", "/v1/chat/completions", json("why does ghp_x1y2 fail?"))).toEqual([400, "request-block.blocked_body"]);
       expect(await outcome("default/chat", "/v1/chat/completions", json("-----BEGIN RSA PRIVATE KEY-----\nMIIE..."))).toEqual([400, "request-block.blocked_body"]);
-      expect(await outcome("default/chat", "/v1/chat/completions", json("Sk-Proj- in another case is prose"))).toEqual([200, null]);
+      expect(await outcome("default/chat", "/v1/chat/completions", json("Sk-Proj- in another case is prose"))).toEqual([200, "via_upstream"]);
       expect(await outcome("default/chat", "/v1/chat/completions", json("x".repeat(600_000)))).toEqual([413, "request-block.body_too_large"]);
       // Base64 (an image in a prompt) never holds '-' or '_', so it cannot spell any of the needles.
       const image = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7919 + (i >> 8)) & 0xff)).toString("base64");
-      expect(await outcome("default/chat", "/v1/chat/completions", json(`data:image/png;base64,${image}`))).toEqual([200, null]);
+      expect(await outcome("default/chat", "/v1/chat/completions", json(`data:image/png;base64,${image}`))).toEqual([200, "via_upstream"]);
       const blocked = await rawRequest(gw, { route: "default/chat", path: "/v1/chat/completions", chunks: json("token xoxb-1") });
       expect(blocked.body.toString()).toBe(example.matchRules[0].config.blocked_message);
     } finally {
