@@ -6,7 +6,7 @@
 // `regexp:<pattern>` (searched, unanchored, like Go's MatchString) and count each value separately;
 // `limit_by_per_ip` lists addresses or CIDR blocks and counts each client address separately.
 import { lowerAscii } from "../common/bytes";
-import { Fields, JSON } from "../common/config";
+import { alternatives, Fields, JSON } from "../common/config";
 import { getHeader, getProperty, MapType } from "../common/host";
 import { compileRegex, Regex } from "../common/match/index";
 import { isRateField, parseRate, Rate } from "../common/rates";
@@ -30,14 +30,6 @@ const SOURCE_FIELDS = [
   "limit_by_header", "limit_by_param", "limit_by_consumer", "limit_by_cookie",
   "limit_by_per_header", "limit_by_per_param", "limit_by_per_consumer", "limit_by_per_cookie", "limit_by_per_ip",
 ];
-
-/** "limit_by_header, ..., limit_by_per_cookie or limit_by_per_ip", for messages (built when needed). */
-function sourceList(): string {
-  let list = SOURCE_FIELDS[0];
-  const last = SOURCE_FIELDS.length - 1;
-  for (let i = 1; i < last; i++) list += ", " + SOURCE_FIELDS[i];
-  return list + " or " + SOURCE_FIELDS[last];
-}
 
 /** Prefix of every counter key in Redis. */
 export const KEY_PREFIX = "cluster-key-rate-limit:";
@@ -105,12 +97,12 @@ function chooseSource(f: Fields): i32 {
       }
     }
     if (chosen >= 0) {
-      f.fail(name, "give only one of " + sourceList() + " (" + SOURCE_FIELDS[chosen] + " is already set)");
+      f.fail(name, "give only one of " + alternatives(SOURCE_FIELDS) + " (" + SOURCE_FIELDS[chosen] + " is already set)");
       return -1;
     }
     chosen = i;
   }
-  if (chosen < 0) f.problems.fail(f.path, "needs one of " + sourceList());
+  if (chosen < 0) f.problems.fail(f.path, "needs one of " + alternatives(SOURCE_FIELDS));
   return chosen;
 }
 

@@ -8,6 +8,14 @@ import { parseJson } from "./json-check";
 export { JSON };
 
 /** Collects the first configuration problem. */
+/** "a, b or c": field names a message offers as alternatives (built when a message needs it). */
+export function alternatives(names: string[]): string {
+  const last = names.length - 1;
+  let list = names[0];
+  for (let i = 1; i < last; i++) list += ", " + names[i];
+  return last > 0 ? list + " or " + names[last] : list;
+}
+
 export class Problems {
   message: string = "";
 

@@ -2,12 +2,11 @@
 // `query_per_second`, `query_per_minute`, `query_per_hour` or `query_per_day` (a positive integer).
 // A rate is counted in fixed windows aligned to the epoch (UTC), so every VM and every gateway that
 // reads the same clock agrees on where a window starts without talking to the others.
-import { Fields } from "./config";
+import { alternatives, Fields } from "./config";
 
 export const RATE_FIELDS: string[] = ["query_per_second", "query_per_minute", "query_per_hour", "query_per_day"];
 const WINDOW_MS: u64[] = [1000, 60 * 1000, 60 * 60 * 1000, 24 * 60 * 60 * 1000];
 const RATE_PREFIX = "query_per_";
-const RATE_LIST = "query_per_second, query_per_minute, query_per_hour or query_per_day";
 
 export class Rate {
   /** The window length in whole seconds (what Higress's keys and headers use). */
@@ -48,7 +47,7 @@ export function parseRate(f: Fields): Rate | null {
     if (!isRateField(k)) continue;
     const index = RATE_FIELDS.indexOf(k);
     if (index < 0) {
-      f.fail(k, "unknown rate unit; use " + RATE_LIST);
+      f.fail(k, "unknown rate unit; use " + alternatives(RATE_FIELDS));
       return null;
     }
     if (found >= 0) {
@@ -59,7 +58,7 @@ export function parseRate(f: Fields): Rate | null {
     foundName = k;
   }
   if (found < 0) {
-    f.problems.fail(f.path, "needs a rate: one of " + RATE_LIST);
+    f.problems.fail(f.path, "needs a rate: one of " + alternatives(RATE_FIELDS));
     return null;
   }
   const n = f.integer(foundName, 0, I64.MIN_VALUE, I64.MAX_VALUE);
