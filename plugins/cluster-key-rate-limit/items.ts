@@ -9,7 +9,7 @@ import { lowerAscii } from "../common/bytes";
 import { alternatives, Fields, JSON } from "../common/config";
 import { getHeader, getProperty, MapType } from "../common/host";
 import { compileRegex, Regex } from "../common/match/index";
-import { isRateField, parseRate, Rate } from "../common/rates";
+import { isRateField, limitKeyText, parseRate, Rate } from "../common/rates";
 import { CONSUMER_HEADER } from "../common/reply";
 import { queryParam } from "../common/url";
 import { clientIp, IP_SIZE, ipText, IpBlock, parseIpBlock } from "./ip";
@@ -106,23 +106,6 @@ function chooseSource(f: Fields): i32 {
   return chosen;
 }
 
-function keyText(item: Fields): string | null {
-  const v = item.obj.get("key");
-  if (v === null || v.isNull) {
-    item.fail("key", "is required");
-    return null;
-  }
-  // Numeric keys are often written unquoted (`key: 102234`).
-  if (v.isInteger) return (<JSON.Integer>v).valueOf().toString();
-  const s = item.string("key");
-  if (s === null) return null;
-  if (s.length == 0) {
-    item.fail("key", "must not be empty");
-    return null;
-  }
-  return s;
-}
-
 function parseLimitKey(item: Fields, source: Source): LimitKey | null {
   const keys = item.keys();
   for (let k = 0; k < keys.length; k++) {
@@ -131,7 +114,7 @@ function parseLimitKey(item: Fields, source: Source): LimitKey | null {
       return null;
     }
   }
-  const text = keyText(item);
+  const text = limitKeyText(item);
   if (text === null) return null;
   const rate = parseRate(item);
   if (rate === null) return null;

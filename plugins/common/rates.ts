@@ -2,7 +2,7 @@
 // `query_per_second`, `query_per_minute`, `query_per_hour` or `query_per_day` (a positive integer).
 // A rate is counted in fixed windows aligned to the epoch (UTC), so every VM and every gateway that
 // reads the same clock agrees on where a window starts without talking to the others.
-import { alternatives, Fields } from "./config";
+import { alternatives, Fields, JSON } from "./config";
 
 export const RATE_FIELDS: string[] = ["query_per_second", "query_per_minute", "query_per_hour", "query_per_day"];
 const WINDOW_MS: u64[] = [1000, 60 * 1000, 60 * 60 * 1000, 24 * 60 * 60 * 1000];
@@ -72,4 +72,24 @@ export function parseRate(f: Fields): Rate | null {
     return null;
   }
   return new Rate(<u32>n, WINDOW_MS[found]);
+}
+
+/**
+ * The `key` of a `limit_keys` / `rule_items` entry as text. Higress configs often write numeric keys
+ * unquoted (`key: 102234`), so an integer is taken as its decimal text.
+ */
+export function limitKeyText(item: Fields): string | null {
+  const v = item.obj.get("key");
+  if (v === null || v.isNull) {
+    item.fail("key", "is required");
+    return null;
+  }
+  if (v.isInteger) return (<JSON.Integer>v).valueOf().toString();
+  const s = item.string("key");
+  if (s === null) return null;
+  if (s.length == 0) {
+    item.fail("key", "must not be empty");
+    return null;
+  }
+  return s;
 }

@@ -3,8 +3,8 @@
 // every key not listed), `max_tracked_keys`, `show_limit_quota_header`, `rejected_code` and
 // `rejected_msg`. Parsed once at configure time; each `_rules_` entry is a whole configuration.
 import { fnv1a, lowerAscii } from "../common/bytes";
-import { Fields, JSON } from "../common/config";
-import { isRateField, parseRate, Rate } from "../common/rates";
+import { Fields } from "../common/config";
+import { isRateField, limitKeyText, parseRate, Rate } from "../common/rates";
 import { SlotTable } from "./slot-table";
 
 export const KNOWN_FIELDS = [
@@ -98,23 +98,6 @@ function parseSource(f: Fields, c: RateLimitConfig): bool {
   return true;
 }
 
-/** A key as text: Higress configs often write numeric keys unquoted (`key: 102234`). */
-function keyText(item: Fields): string | null {
-  const v = item.obj.get("key");
-  if (v === null || v.isNull) {
-    item.fail("key", "is required");
-    return null;
-  }
-  if (v.isInteger) return (<JSON.Integer>v).valueOf().toString();
-  const s = item.string("key");
-  if (s === null) return null;
-  if (s.length == 0) {
-    item.fail("key", "must not be empty");
-    return null;
-  }
-  return s;
-}
-
 function parseKeys(f: Fields, c: RateLimitConfig): bool {
   const items = f.objects("limit_keys");
   if (items === null) {
@@ -138,7 +121,7 @@ function parseKeys(f: Fields, c: RateLimitConfig): bool {
         return false;
       }
     }
-    const text = keyText(item);
+    const text = limitKeyText(item);
     if (text === null) return false;
     const rate = parseRate(item);
     if (rate === null) return false;
