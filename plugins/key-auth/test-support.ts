@@ -1,8 +1,9 @@
 // Helpers for key-auth's tests: a gateway running build/key-auth.wasm, the plugin's configuration
 // errors and warnings as text, and requests whose header and :path bytes are sent exactly as given
 // (host/testing's `request` takes strings, so it cannot send bytes that are not UTF-8).
-import { HeaderMap, PluginConfigError } from "../../host/index.ts";
+import { HeaderMap } from "../../host/index.ts";
 import { TestGateway } from "../../host/testing/index.ts";
+import { refusalLine, warningLines } from "../../host/testing/config-check.ts";
 
 export const KEY_REALM = "Key realm=MSE Gateway";
 export const BASIC_REALM = "Basic realm=MSE Gateway";
@@ -13,27 +14,12 @@ export function keyAuth(config: unknown, workers = 1): TestGateway {
 
 /** The line key-auth logged when it refused `config`; fails the test if the config was accepted. */
 export function configError(config: unknown): string {
-  let gw: TestGateway;
-  try {
-    gw = keyAuth(config);
-  } catch (e) {
-    if (!(e instanceof PluginConfigError)) throw e;
-    const errors = e.logs.filter((r) => r.level === "error").map((r) => r.message);
-    if (errors.length !== 1) throw new Error(`expected one error line, got: ${JSON.stringify(errors)}`);
-    return errors[0];
-  }
-  gw.close();
-  throw new Error(`configuration was accepted: ${JSON.stringify(config)}`);
+  return refusalLine(() => keyAuth(config), config);
 }
 
-/** Warnings key-auth logged while accepting `config` (each VM logs them; listed once). */
+/** Warnings key-auth logged while accepting `config`. */
 export function configWarnings(config: unknown): string[] {
-  const gw = keyAuth(config);
-  try {
-    return [...new Set(gw.logs.records.filter((r) => r.level === "warn").map((r) => r.message))];
-  } finally {
-    gw.close();
-  }
+  return warningLines(() => keyAuth(config));
 }
 
 export type Bytes = string | Uint8Array;

@@ -2,8 +2,9 @@
 // configuration errors and warnings as text, and requests whose :path, header and body bytes are sent
 // exactly as given, body in the given chunks, optionally followed by trailers (host/testing's `request`
 // takes strings for the path and headers, so it cannot send bytes that are not UTF-8).
-import { HeaderMap, PluginConfigError } from "../../host/index.ts";
+import { HeaderMap } from "../../host/index.ts";
 import { TestGateway } from "../../host/testing/index.ts";
+import { refusalLine, warningLines } from "../../host/testing/config-check.ts";
 
 export const PREFIX = "request-block: invalid configuration: ";
 
@@ -13,27 +14,12 @@ export function requestBlock(config: unknown, opts: { workers?: number; bufferLi
 
 /** The line request-block logged when it refused `config`; fails the test if the config was accepted. */
 export function configError(config: unknown): string {
-  let gw: TestGateway;
-  try {
-    gw = requestBlock(config);
-  } catch (e) {
-    if (!(e instanceof PluginConfigError)) throw e;
-    const errors = e.logs.filter((r) => r.level === "error").map((r) => r.message);
-    if (errors.length !== 1) throw new Error(`expected one error line, got: ${JSON.stringify(errors)}`);
-    return errors[0];
-  }
-  gw.close();
-  throw new Error(`configuration was accepted: ${JSON.stringify(config)}`);
+  return refusalLine(() => requestBlock(config), config);
 }
 
-/** Warnings request-block logged while accepting `config` (each VM logs them; listed once). */
+/** Warnings request-block logged while accepting `config`. */
 export function configWarnings(config: unknown): string[] {
-  const gw = requestBlock(config);
-  try {
-    return [...new Set(gw.logs.records.filter((r) => r.level === "warn").map((r) => r.message))];
-  } finally {
-    gw.close();
-  }
+  return warningLines(() => requestBlock(config));
 }
 
 export type Bytes = string | Uint8Array;
