@@ -3,24 +3,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { PluginConfigError } from "../../host/index.ts";
 import { TestGateway } from "../../host/testing/index.ts";
+import { refusalLine } from "../../host/testing/config-check.ts";
 
 function load(config: unknown): TestGateway {
   return new TestGateway({ plugins: [{ name: "key-rate-limit", config }] });
 }
 
-/** The error the plugin logged when it refused `config` (fails the test if it was accepted). */
+/** The error the plugin logged when it refused `config`, without its prefix (fails the test if it was accepted). */
 function rejection(config: unknown): string {
-  try {
-    load(config).close();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PluginConfigError);
-    const errors = (e as PluginConfigError).logs.filter((r) => r.level === "error").map((r) => r.message);
-    expect(errors).toHaveLength(1);
-    return errors[0].replace(/^key-rate-limit: invalid configuration: /, "");
-  }
-  throw new Error(`configuration was accepted: ${JSON.stringify(config)}`);
+  return refusalLine(() => load(config), config).replace(/^key-rate-limit: invalid configuration: /, "");
 }
 
 const KEYS = [{ key: "k1", query_per_second: 10 }];
