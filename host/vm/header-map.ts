@@ -198,17 +198,7 @@ export class HeaderMap {
   }
 
   add(key: Uint8Array, value: Uint8Array): void {
-    const k = toLowerAscii(key);
-    const v = copyBytes(value);
-    if (k[0] === COLON) {
-      this.keys.splice(this.pseudoCount, 0, k);
-      this.values.splice(this.pseudoCount, 0, v);
-      this.pseudoCount++;
-    } else {
-      this.keys.push(k);
-      this.values.push(v);
-    }
-    this.encoded = null;
+    this.insert(toLowerAscii(key), copyBytes(value));
   }
 
   remove(key: Uint8Array): void {
