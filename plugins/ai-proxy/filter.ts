@@ -18,7 +18,7 @@ import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
 import { Api, ClientProtocol, clientProtocolOf, detectApi, openAiPath, operationName } from "./api";
 import { CallResponse, PendingCalls } from "./calls";
 import { AiProxyConfig, KNOWN_FIELDS, parseAiProxy, ProviderConfig } from "./config";
-import { envoyReplyLabel } from "./envoy-reply";
+import { envoyReply } from "./envoy-reply";
 import { errorBody, errorEvent, readProviderError, sendError } from "./errors";
 import { HealthChecker } from "./health";
 import { Attributes, Metrics } from "./metrics";
@@ -345,16 +345,22 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (pc === null || this.errorCode.length || this.answered) return FilterHeadersStatusValues.Continue;
     const status = getHeaderString(MapType.ResponseHeaders, H_STATUS);
     this.status = status === null ? 0 : <u32>I32.parseInt(status);
-    this.noteOutcome(this.token, this.status);
-    if (Attempts.wanted(pc, this.target, this.status)) {
-      // Held (its body is dropped) until a retry answers; Envoy's own attempt counted as the first.
-      const attempts = new Attempts(this, pc, this.plugin.pool(pc), this.plugin.calls, this.target!);
-      if (attempts.retryAfter(this.token)) {
-        this.attempts = attempts;
-        return FilterHeadersStatusValues.StopIteration;
+    const local = this.status >= 400 || pc.failover.enabled || pc.retry.enabled ? envoyReply() : null;
+    // A reply Envoy or another filter made speaks for the provider only when the provider failed to
+    // answer (unreachable, reset, too slow); a 413, a refusal or Envoy's own limits are not the key's
+    // doing, and are not sent again.
+    if (local === null || local.providerFailed) {
+      this.noteOutcome(this.token, this.status);
+      if (Attempts.wanted(pc, this.target, this.status)) {
+        // Held (its body is dropped) until a retry answers; Envoy's own attempt counted as the first.
+        const attempts = new Attempts(this, pc, this.plugin.pool(pc), this.plugin.calls, this.target!);
+        if (attempts.retryAfter(this.token)) {
+          this.attempts = attempts;
+          return FilterHeadersStatusValues.StopIteration;
+        }
       }
     }
-    if (this.status >= 400) this.envoyReply = envoyReplyLabel();
+    if (local !== null && this.status >= 400) this.envoyReply = local.label;
     const contentType = getHeaderString(MapType.ResponseHeaders, H_CONTENT_TYPE);
     const translating = this.prepareResponse(pc, contentType);
     if ((translating || this.reshapeError || this.isSse) && !end_of_stream) {
