@@ -18,13 +18,6 @@ export function startsWith(hay: ArrayBuffer, prefix: ArrayBuffer): bool {
   return hay.byteLength >= prefix.byteLength && memory.compare(changetype<usize>(hay), changetype<usize>(prefix), prefix.byteLength) == 0;
 }
 
-/** Index of byte `c` in buf[from..], or -1. */
-export function indexOfByte(buf: ArrayBuffer, c: u8, from: i32 = 0): i32 {
-  const p = changetype<usize>(buf);
-  for (let i = from; i < buf.byteLength; i++) if (load<u8>(p + i) == c) return i;
-  return -1;
-}
-
 /** FNV-1a over bytes: a cheap hash for in-memory tables (not for anything security-relevant). */
 export function fnv1a(ptr: usize, len: i32): u32 {
   let h: u32 = 0x811c9dc5;
@@ -33,18 +26,6 @@ export function fnv1a(ptr: usize, len: i32): u32 {
     h *= 0x01000193;
   }
   return h;
-}
-
-const HEX = "0123456789abcdef";
-
-export function toHex(buf: ArrayBuffer): string {
-  const p = changetype<usize>(buf);
-  let out = "";
-  for (let i = 0; i < buf.byteLength; i++) {
-    const b = load<u8>(p + i);
-    out += HEX.charAt(b >> 4) + HEX.charAt(b & 15);
-  }
-  return out;
 }
 
 function hexVal(c: i32): i32 {

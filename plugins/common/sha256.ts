@@ -65,7 +65,3 @@ export function sha256(ptr: usize, len: i32): ArrayBuffer {
   for (let i = 0; i < 8; i++) store<u32>(o + (<usize>i << 2), bswap<u32>(unchecked(H[i])));
   return out;
 }
-
-export function sha256Of(data: ArrayBuffer): ArrayBuffer {
-  return sha256(changetype<usize>(data), data.byteLength);
-}
