@@ -22,14 +22,21 @@ export interface UpstreamReply {
   trailers?: HeaderInput;
 }
 
+/** Bytes sent as given; a string is sent as its UTF-8. */
+export type Bytes = string | Uint8Array;
+
+/** Header names and values as bytes, for requests `HeaderInput`'s strings cannot spell (bytes that are not UTF-8). */
+export type RawHeaders = Iterable<readonly [Bytes, Bytes]>;
+
 export type Upstream = UpstreamReply | ((req: UpstreamRequest) => UpstreamReply | Promise<UpstreamReply>);
 
 export interface RequestSpec {
   method?: string;
-  path?: string;
+  path?: Bytes;
   authority?: string;
   scheme?: string;
-  headers?: HeaderInput;
+  /** Request headers besides the pseudo-headers, in order. */
+  headers?: HeaderInput | RawHeaders;
   /** Whole body, or `chunks` to deliver it in pieces. */
   body?: string | Uint8Array;
   chunks?: (string | Uint8Array)[];
@@ -64,13 +71,15 @@ export interface Exchange {
 }
 
 export function buildRequestHeaders(spec: RequestSpec): HeaderMap {
-  const headers = HeaderMap.from([
-    [":method", spec.method ?? (spec.body !== undefined || spec.chunks ? "POST" : "GET")],
-    [":path", spec.path ?? "/"],
-    [":authority", spec.authority ?? "example.com"],
-    [":scheme", spec.scheme ?? "http"],
-  ]);
-  for (const [k, v] of HeaderMap.from(spec.headers).entries()) headers.add(Buffer.from(k), Buffer.from(v));
+  const headers = new HeaderMap();
+  const add = (name: Bytes, value: Bytes) => headers.add(Buffer.from(name), Buffer.from(value));
+  add(":method", spec.method ?? (spec.body !== undefined || spec.chunks ? "POST" : "GET"));
+  add(":path", spec.path ?? "/");
+  add(":authority", spec.authority ?? "example.com");
+  add(":scheme", spec.scheme ?? "http");
+  const extra = spec.headers ?? [];
+  const pairs = Symbol.iterator in Object(extra) ? (extra as RawHeaders) : HeaderMap.from(extra as HeaderInput).entries();
+  for (const [name, value] of pairs) add(name, value);
   return headers;
 }
 

@@ -1,9 +1,9 @@
 // Helpers for request-block's tests: a gateway running build/request-block.wasm, the plugin's
 // configuration errors and warnings as text, and requests whose :path, header and body bytes are sent
-// exactly as given, body in the given chunks, optionally followed by trailers (host/testing's `request`
-// takes strings for the path and headers, so it cannot send bytes that are not UTF-8).
-import { HeaderMap } from "../../host/index.ts";
-import { TestGateway } from "../../host/testing/index.ts";
+// exactly as given, body in the given chunks, optionally followed by trailers, answered in the shape
+// request-block's tests check.
+import type { HeaderMap } from "../../host/index.ts";
+import { TestGateway, type Bytes, type RawHeaders } from "../../host/testing/index.ts";
 import { refusalLine, warningLines } from "../../host/testing/config-check.ts";
 
 export const PREFIX = "request-block: invalid configuration: ";
@@ -22,14 +22,12 @@ export function configWarnings(config: unknown): string[] {
   return warningLines(() => requestBlock(config));
 }
 
-export type Bytes = string | Uint8Array;
-
 export interface RawRequest {
   method?: string;
   path?: Bytes;
   authority?: string;
   /** Request headers besides the pseudo-headers, in order; names and values as bytes. */
-  headers?: [Bytes, Bytes][];
+  headers?: RawHeaders;
   /** The body, in the pieces the client sends it (none: a request without a body). */
   chunks?: Bytes[];
   trailers?: [string, string][];
@@ -47,67 +45,22 @@ export interface RawExchange {
   filterState: Map<string, Buffer>;
 }
 
-const toBuffer = (b: Bytes) => Buffer.from(b);
-
 /** Sends one request; the upstream answers 200 with an empty body once it has the whole request. */
-export function rawRequest(gw: TestGateway, req: RawRequest): Promise<RawExchange> {
-  return new Promise((resolve, reject) => {
-    let status = 0;
-    let responseHeaders = new HeaderMap();
-    let upstream: RawExchange["upstream"] = null;
-    const body: Buffer[] = [];
-    const timer = setTimeout(() => reject(new Error("no response within 5 s")), 5000);
-    const answer = () => stream.sendResponseHeaders(HeaderMap.from([[":status", "200"]]), true);
-    const stream = gw.chain.newStream(
-      {
-        upstreamHeaders(headers, end) {
-          upstream = { headers: headers.clone(), body: Buffer.alloc(0), trailers: null };
-          if (end) answer();
-        },
-        upstreamData(data, end) {
-          upstream!.body = Buffer.concat([upstream!.body, data]);
-          if (end) answer();
-        },
-        upstreamTrailers(trailers) {
-          upstream!.trailers = trailers.clone();
-          answer();
-        },
-        downstreamHeaders(headers) {
-          status = Number(headers.get(":status"));
-          responseHeaders = headers.clone();
-        },
-        downstreamData(data) {
-          body.push(Buffer.from(data));
-        },
-        downstreamTrailers() {},
-        reset(reason) {
-          clearTimeout(timer);
-          reject(new Error(`stream reset: ${reason}`));
-        },
-        finished() {
-          clearTimeout(timer);
-          resolve({
-            status,
-            details: stream.info.responseCodeDetails,
-            responseHeaders,
-            body: Buffer.concat(body),
-            upstream,
-            filterState: new Map(stream.info.filterState),
-          });
-        },
-      },
-      { info: { routeName: req.route ?? "" } },
-    );
-    const chunks = req.chunks ?? [];
-    const trailers = req.trailers ? HeaderMap.from(req.trailers) : null;
-    const headers = new HeaderMap();
-    headers.add(toBuffer(":method"), toBuffer(req.method ?? (chunks.length ? "POST" : "GET")));
-    headers.add(toBuffer(":path"), toBuffer(req.path ?? "/"));
-    headers.add(toBuffer(":authority"), toBuffer(req.authority ?? "example.com"));
-    headers.add(toBuffer(":scheme"), toBuffer("http"));
-    for (const [k, v] of req.headers ?? []) headers.add(toBuffer(k), toBuffer(v));
-    stream.sendRequestHeaders(headers, chunks.length === 0 && trailers === null);
-    chunks.forEach((c, i) => stream.sendRequestData(toBuffer(c), i === chunks.length - 1 && trailers === null));
-    if (trailers) stream.sendRequestTrailers(trailers);
+export async function rawRequest(gw: TestGateway, req: RawRequest): Promise<RawExchange> {
+  const hasBody = (req.chunks?.length ?? 0) > 0;
+  const res = await gw.request({
+    ...req,
+    method: req.method ?? (hasBody ? "POST" : "GET"),
+    chunks: hasBody ? req.chunks : undefined,
+    upstream: { status: 200 },
   });
+  if (res.reset !== null) throw new Error(`stream reset: ${res.reset}`);
+  return {
+    status: res.status,
+    details: res.details,
+    responseHeaders: res.headers,
+    body: res.body,
+    upstream: res.upstream,
+    filterState: new Map(res.info.filterState),
+  };
 }
