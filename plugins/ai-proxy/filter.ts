@@ -29,8 +29,8 @@ import { Attempts } from "./retry";
 import { ScanResult, SseParser, SseWriter } from "./sse";
 import { TokenPool, TokenPools } from "./tokens";
 import { ClientTranslator, toOpenAiRequest } from "./translate/anthropic-client";
-import { scanRequest, spliceRequest, topLevelValue } from "./translate/openai-splice";
-import { parseJson, readUsageBytes, readUsageObject, Usage } from "./usage";
+import { scanRequest, spliceRequest } from "./translate/openai-splice";
+import { readUsageMember, Usage } from "./usage";
 
 const H_PATH = String.UTF8.encode(":path");
 const H_AUTHORITY = String.UTF8.encode(":authority");
@@ -475,11 +475,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       copyUsage(translator.usage, this.usage);
     } else if (this.status < 300 && checkJson(changetype<usize>(body), body.byteLength).length == 0) {
       // Only the usage member is read, not the whole answer.
-      const usage = topLevelValue(body, "usage");
-      if (usage !== null && !readUsageBytes(usage, this.usage)) {
-        const doc = parseJson(usage);
-        if (doc !== null && doc.isObj) readUsageObject(<JSON.Obj>doc, this.usage);
-      }
+      readUsageMember(body, this.usage);
     }
     const client = this.clientTranslator;
     if (client !== null) return client.body(openAi, this.status);
@@ -517,11 +513,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (found.error) this.streamFailed = true;
     for (let i = 0; i < found.usageData.length; i++) {
       const data = found.usageData[i];
-      if (checkJson(changetype<usize>(data), data.byteLength).length) continue;
-      const usage = topLevelValue(data, "usage");
-      if (usage === null || usage.byteLength < 2 || readUsageBytes(usage, this.usage)) continue;
-      const doc = parseJson(usage);
-      if (doc !== null && doc.isObj) readUsageObject(<JSON.Obj>doc, this.usage);
+      if (checkJson(changetype<usize>(data), data.byteLength).length == 0) readUsageMember(data, this.usage);
     }
     if (!end || this.sawDone) return null;
     this.streamBroken = true;

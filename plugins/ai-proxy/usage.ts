@@ -18,21 +18,6 @@ export class Usage {
   }
 }
 
-const USAGE_KEY = String.UTF8.encode('"usage"');
-
-/** Whether the bytes mention "usage" at all (cheap pre-check before parsing an event). */
-export function mentionsUsage(data: ArrayBuffer): bool {
-  const n = data.byteLength;
-  const k = USAGE_KEY.byteLength;
-  const p = changetype<usize>(data);
-  const key = changetype<usize>(USAGE_KEY);
-  const first = load<u8>(key);
-  for (let i = 0; i + k <= n; i++) {
-    if (load<u8>(p + i) == first && memory.compare(p + i, key, k) == 0) return true;
-  }
-  return false;
-}
-
 function intField(obj: JSON.Obj, key: string): i64 {
   const v = obj.get(key);
   if (v === null) return -1;
@@ -57,13 +42,6 @@ export function readUsageObject(usage: JSON.Obj, u: Usage): void {
   if (output >= 0) u.output = output;
 }
 
-/** Updates `u` from an OpenAI response body or stream chunk that carries `usage`. */
-export function readOpenAiUsage(doc: JSON.Value, u: Usage): void {
-  if (!doc.isObj) return;
-  const usage = (<JSON.Obj>doc).getObj("usage");
-  if (usage !== null) readUsageObject(usage, u);
-}
-
 /**
  * readUsageObject over the bytes of a valid JSON document: the object at `obj` gives the same counts
  * without being parsed (the last of repeated members, any number spelling, as the library reads them).
@@ -86,12 +64,10 @@ export function readUsageAt(doc: JsonView, obj: i32, u: Usage): void {
 }
 
 /**
- * Reads a `usage` object's token counts without the JSON library (the bytes must be known valid JSON).
- * The result is the parse's in every case, so it always answers true (kept for callers that used to
- * parse when it answered false).
+ * Reads the top-level `usage` object of valid JSON bytes (a whole answer, a stream event's data) into
+ * `u`, in place: no tree, no copy of the member.
  */
-export function readUsageBytes(usage: ArrayBuffer, u: Usage): bool {
-  const doc = JsonView.of(usage);
-  readUsageAt(doc, doc.root(), u);
-  return true;
+export function readUsageMember(json: ArrayBuffer, u: Usage): void {
+  const doc = JsonView.of(json);
+  readUsageAt(doc, doc.member(doc.root(), "usage"), u);
 }

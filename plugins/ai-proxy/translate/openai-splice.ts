@@ -4,7 +4,7 @@
 // client's own) instead of parsing the whole body. Anything unusual — escaped or repeated keys, a
 // non-string model — answers null, and the caller takes the general path.
 import { JsonWriter } from "../../common/json-writer";
-import { hasBackslash, JsonView, keyIs, skipWs, stringEnd, valueEnd } from "./json-path";
+import { hasBackslash, keyIs, skipWs, stringEnd, valueEnd } from "./json-path";
 
 /** The byte span [start, end) of a value. */
 class Span {
@@ -127,15 +127,4 @@ export function spliceRequest(body: ArrayBuffer, scan: RequestScan, model: strin
   }
   w.raw(p + at, body.byteLength - at);
   return w.toBuffer();
-}
-
-/**
- * The bytes of a top-level member's value in a JSON object (e.g. a response's `usage`), or null; the
- * last one when the member is repeated, as a parse would have it. The input must already be known to be
- * valid JSON. Lets callers parse a few hundred bytes instead of the whole document.
- */
-export function topLevelValue(body: ArrayBuffer, key: string): ArrayBuffer | null {
-  const doc = JsonView.of(body);
-  const at = doc.member(doc.root(), key);
-  return at < 0 ? null : body.slice(at, doc.end(at));
 }
