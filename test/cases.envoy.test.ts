@@ -4,20 +4,20 @@
 // available (it pulls the image if needed); otherwise every test is skipped with a message saying what
 // is missing. ENVOY_DRIVER=required (CI) turns that skip into a failure. When Envoy is there, any
 // misbehaviour fails the test, with Envoy's log attached.
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { BUILD_DIR, wasmPath } from "../host/testing/index.ts";
+import { wasmPath } from "../host/testing/index.ts";
 import { MockProvider } from "../gateway/mock/provider.ts";
 import { WALKTHROUGH } from "../gateway/walkthrough.ts";
 import { caseBootstrap } from "./gateway/case-bootstrap.ts";
 import { sendCase } from "./gateway/case-client.ts";
 import { EchoUpstream } from "./gateway/echo-upstream.ts";
 import { ENVOY_IMAGE, detectEnvoy, freePort, loudly, startEnvoy, type StartedEnvoy } from "./gateway/envoy-container.ts";
-import { CHAIN, envoyYamlWithPorts, missingChainModules } from "./gateway/envoy-yaml.ts";
+import { CHAIN, envoyYamlWithPorts } from "./gateway/envoy-yaml.ts";
 import { DRIVER_FIXTURE } from "./gateway/fixture-cases.ts";
 import { checkStep } from "./gateway/walkthrough-run.ts";
 import { checkExpectations, loadCaseFiles } from "./support/cases.ts";
+import { pluginsBuilt } from "./support/plugins-built.ts";
 
 const availability = await detectEnvoy();
 
@@ -45,14 +45,8 @@ if (!availability.ok) {
   });
 } else {
   for (const file of [DRIVER_FIXTURE, ...loadCaseFiles()]) {
-    const missing = file.plugins.filter((p) => !existsSync(wasmPath(p.name))).map((p) => p.name);
     describe(`cases ${file.file} (Envoy ${ENVOY_IMAGE})`, () => {
-      if (missing.length) {
-        it("has its plugins built", () => {
-          throw new Error(`plugin module(s) not built: ${missing.map(wasmPath).join(", ")}`);
-        });
-        return;
-      }
+      if (!pluginsBuilt(file.plugins.map((p) => p.name))) return;
       let upstream: EchoUpstream;
       let envoy: StartedEnvoy;
       let port: number;
@@ -76,13 +70,7 @@ if (!availability.ok) {
   }
 
   describe(`envoy/envoy.yaml in Envoy ${ENVOY_IMAGE}: the walkthrough`, () => {
-    const missing = missingChainModules();
-    if (missing.length) {
-      it("has every plugin of the chain built", () => {
-        throw new Error(`envoy/envoy.yaml loads plugin modules that are not built: ${missing.join(", ")}`);
-      });
-      return;
-    }
+    if (!pluginsBuilt(CHAIN, "every plugin of the chain")) return;
     let mock: MockProvider;
     let envoy: StartedEnvoy;
     let port: number;
@@ -92,7 +80,7 @@ if (!availability.ok) {
       const adminPort = await freePort();
       const yaml = envoyYamlWithPorts({ listener: port, admin: adminPort, provider: mock.port });
       // envoy.yaml names build/<plugin>.wasm relative to the working directory, as from the repository root.
-      const files = CHAIN.map((p) => ({ source: `${BUILD_DIR}/${p}.wasm`, target: `/work/build/${p}.wasm` }));
+      const files = CHAIN.map((p) => ({ source: wasmPath(p), target: `/work/build/${p}.wasm` }));
       envoy = await startEnvoy({ yaml, adminPort, files, workdir: "/work" });
     }, 120_000);
     afterAll(async () => {

@@ -8,17 +8,12 @@ import { loadBootstrapText } from "../../gateway/bootstrap/load.ts";
 import { Gateway } from "../../gateway/gateway.ts";
 import { MockProvider } from "../../gateway/mock/provider.ts";
 import { WALKTHROUGH } from "../../gateway/walkthrough.ts";
-import { envoyYamlWithPorts, missingChainModules } from "./envoy-yaml.ts";
+import { pluginsBuilt } from "../support/plugins-built.ts";
+import { CHAIN, envoyYamlWithPorts } from "./envoy-yaml.ts";
 import { checkStep, runCurl } from "./walkthrough-run.ts";
 
 describe("envoy/envoy.yaml on the local gateway: the walkthrough", () => {
-  const missing = missingChainModules();
-  if (missing.length) {
-    it("has every plugin of the chain built", () => {
-      throw new Error(`envoy/envoy.yaml loads plugin modules that are not built: ${missing.join(", ")}`);
-    });
-    return;
-  }
+  if (!pluginsBuilt(CHAIN, "every plugin of the chain")) return;
 
   let mock: MockProvider;
   let gateway: Gateway;

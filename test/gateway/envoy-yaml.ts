@@ -1,19 +1,15 @@
 // envoy/envoy.yaml for tests: the very same file, with only its three ports moved (listener, admin,
 // the `openai` cluster's endpoint) so a test does not collide with a running `make run` or another
 // test. Used by the gateway test and the Envoy driver alike.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { BUILD_DIR, PROJECT_ROOT } from "../../host/testing/index.ts";
+import { PROJECT_ROOT } from "../../host/testing/index.ts";
 
 export const ENVOY_YAML = join(PROJECT_ROOT, "envoy", "envoy.yaml");
 
 /** The plugins the full chain loads, in order. */
 export const CHAIN = ["key-auth", "request-block", "key-rate-limit", "ai-proxy"];
-
-export function missingChainModules(): string[] {
-  return CHAIN.map((p) => join(BUILD_DIR, `${p}.wasm`)).filter((f) => !existsSync(f));
-}
 
 export interface Ports { listener: number; admin: number; provider: number }
 
