@@ -2,22 +2,11 @@
 // plugins/common/json.test.ts.
 // JS writes JSON text into the input buffer; results come back as numbers or as UTF-8 text in the
 // output buffer (read with outputPtr/outputLength).
+import "./abort-to-host";
 import { JSON } from "assemblyscript-json/assembly";
 import { checkJson, decimalToF64, parseJson } from "../json-check";
 import { isJson } from "../json-valid";
 import { JsonWriter } from "../json-writer";
-
-// @ts-ignore: decorator
-@external("harness", "abort")
-declare function hostAbort(message: usize, fileName: usize, line: u32, column: u32): void;
-
-/** Target of `--use abort=abort_proc_exit` (the project's asc options): report, then trap. */
-// @ts-ignore: decorator
-@global
-export function abort_proc_exit(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  hostAbort(changetype<usize>(message), changetype<usize>(fileName), line, column);
-  unreachable();
-}
 
 let input = new ArrayBuffer(64);
 let output = new ArrayBuffer(0);

@@ -1,19 +1,8 @@
 // Test-only module: plugins/common/sha256.ts behind two plain exports, for plugins/common/sha256.test.ts.
 // JS writes a message into the input buffer, then asks for its digest; both buffers live in globals
 // so the collector keeps them while JS reads them.
+import "./abort-to-host";
 import { sha256 } from "../sha256";
-
-// @ts-ignore: decorator
-@external("harness", "abort")
-declare function hostAbort(message: usize, fileName: usize, line: u32, column: u32): void;
-
-/** Target of `--use abort=abort_proc_exit` (the project's asc options): report, then trap. */
-// @ts-ignore: decorator
-@global
-export function abort_proc_exit(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  hostAbort(changetype<usize>(message), changetype<usize>(fileName), line, column);
-  unreachable();
-}
 
 let input = new ArrayBuffer(64);
 let digest = new ArrayBuffer(32);

@@ -1,20 +1,9 @@
 // Test-only module: exposes the match library to vitest through plain exports taking (ptr, len)
 // byte ranges in linear memory. JS writes inputs into the scratch buffer, results come back as
 // numbers or in the output buffer. Handles index module-level registries (fine for a test harness).
+import "../../testing/abort-to-host";
 import { ByteBuffer } from "../byte-buffer";
 import { compileLiteralSet, compileRegex, Regex } from "../index";
-
-// @ts-ignore: decorator
-@external("harness", "abort")
-declare function hostAbort(message: usize, fileName: usize, line: u32, column: u32): void;
-
-/** Target of `--use abort=abort_proc_exit` (the project's asc options): report, then trap. */
-// @ts-ignore: decorator
-@global
-export function abort_proc_exit(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  hostAbort(changetype<usize>(message), changetype<usize>(fileName), line, column);
-  unreachable();
-}
 
 const regexes = new Array<Regex | null>();
 let scratchBuffer = new ByteBuffer(1024);
