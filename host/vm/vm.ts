@@ -216,13 +216,10 @@ export class WasmVm {
    */
   copyOut(bytes: Uint8Array, ptrPtr: number, sizePtr: number): number {
     const n = bytes.length;
-    let ptr = 0;
+    const ptr = this.allocateOut(n);
+    if (ptr < 0) return WasmResult.InvalidMemoryAccess;
     if (n > 0) {
-      ptr = this.malloc(n) >>> 0;
-      // Read the view after malloc: it may have grown (and so replaced) the memory.
-      const m = this.mem;
-      if (ptr === 0 || !m.inBounds(ptr, n)) return WasmResult.InvalidMemoryAccess;
-      const u8 = m.u8;
+      const u8 = this.mem.u8;
       // Short values by hand: a native copy costs more than the loop.
       if (n > 32) u8.set(bytes, ptr);
       else for (let i = 0; i < n; i++) u8[ptr + i] = bytes[i];
@@ -234,16 +231,22 @@ export class WasmVm {
   copyOutString(s: string, ptrPtr: number, sizePtr: number): number {
     const n = s.length;
     for (let i = 0; i < n; i++) if (s.charCodeAt(i) >= 0x80) return this.copyOut(Buffer.from(s), ptrPtr, sizePtr);
-    let ptr = 0;
+    const ptr = this.allocateOut(n);
+    if (ptr < 0) return WasmResult.InvalidMemoryAccess;
     if (n > 0) {
-      ptr = this.malloc(n) >>> 0;
-      const m = this.mem;
-      if (ptr === 0 || !m.inBounds(ptr, n)) return WasmResult.InvalidMemoryAccess;
-      const u8 = m.u8;
+      const u8 = this.mem.u8;
       if (n > 32) u8.write(s, ptr, n, "latin1");
       else for (let i = 0; i < n; i++) u8[ptr + i] = s.charCodeAt(i);
     }
     return this.writePointerSize(ptrPtr, sizePtr, ptr, n);
+  }
+
+  /** The module's buffer for an n-byte copyOut: 0 when n is 0 (no allocation), -1 when malloc failed or lied. */
+  private allocateOut(n: number): number {
+    if (n === 0) return 0;
+    const ptr = this.malloc(n) >>> 0;
+    // Check against the view after malloc: it may have grown (and so replaced) the memory.
+    return ptr !== 0 && this.mem.inBounds(ptr, n) ? ptr : -1;
   }
 
   private writePointerSize(ptrPtr: number, sizePtr: number, ptr: number, size: number): number {
