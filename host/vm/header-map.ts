@@ -1,7 +1,7 @@
 // An HTTP header map kept as encoded bytes, ordered as Envoy orders it (pseudo-headers first, then the
 // rest in insertion order), with lowercase keys. Guest calls copy these bytes straight into the module's
 // memory; the pairs encoding of the whole map is cached until the map changes.
-import { encodePairs, type BytePair } from "./pairs.ts";
+import type { BytePair } from "./pairs.ts";
 
 const COLON = 0x3a;
 
@@ -13,42 +13,23 @@ function put(src: Uint8Array, dst: Uint8Array, at: number): number {
   return at + n;
 }
 
-/** The pairs encoding of parallel key/value arrays, without intermediate pair arrays. */
-function encodeMap(keys: Buffer[], values: Buffer[]): Buffer {
-  const count = keys.length;
-  let size = 4 + count * 8;
-  for (let i = 0; i < count; i++) size += keys[i].length + values[i].length + 2;
-  const out = Buffer.allocUnsafe(size);
-  const dv = new DataView(out.buffer, out.byteOffset, size);
-  dv.setUint32(0, count, true);
-  let at = 4 + count * 8;
-  for (let i = 0; i < count; i++) {
-    dv.setUint32(4 + i * 8, keys[i].length, true);
-    dv.setUint32(8 + i * 8, values[i].length, true);
-    at = put(keys[i], out, at);
-    out[at++] = 0;
-    at = put(values[i], out, at);
-    out[at++] = 0;
-  }
-  return out;
-}
 const STATUS_KEY = Buffer.from(":status");
 
-function toLowerAscii(src: Uint8Array): Buffer {
-  const n = src.length;
-  const out = Buffer.allocUnsafe(n);
-  for (let i = 0; i < n; i++) {
-    const c = src[i];
+/** src[start, start+len) with ASCII letters lowercased, in a Buffer of its own. */
+function lowerRange(src: Uint8Array, start: number, len: number): Buffer {
+  const out = Buffer.allocUnsafe(len);
+  for (let i = 0; i < len; i++) {
+    const c = src[start + i];
     out[i] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
   }
   return out;
 }
 
-function copyBytes(src: Uint8Array): Buffer {
-  const n = src.length;
-  const out = Buffer.allocUnsafe(n);
-  if (n > 32) out.set(src);
-  else for (let i = 0; i < n; i++) out[i] = src[i];
+/** src[start, start+len) in a Buffer of its own; short ranges by hand, as in `put`. */
+function copyRange(src: Uint8Array, start: number, len: number): Buffer {
+  const out = Buffer.allocUnsafe(len);
+  if (len > 32) out.set(src.subarray(start, start + len));
+  else for (let i = 0; i < len; i++) out[i] = src[start + i];
   return out;
 }
 
@@ -114,7 +95,12 @@ export class HeaderMap {
 
   /** Removes every entry of the key at src[start, start+len). */
   removeRange(src: Uint8Array, start: number, len: number): void {
-    for (let i = this.indexOfRange(src, start, len); i >= 0; i = this.indexOfRange(src, start, len, i)) {
+    this.removeFrom(src, start, len, 0);
+  }
+
+  /** Removes the entries from index `from` on whose key is src[start, start+len). */
+  private removeFrom(src: Uint8Array, start: number, len: number, from: number): void {
+    for (let i = this.indexOfRange(src, start, len, from); i >= 0; i = this.indexOfRange(src, start, len, i)) {
       if (this.keys[i][0] === COLON) this.pseudoCount--;
       this.keys.splice(i, 1);
       this.values.splice(i, 1);
@@ -158,31 +144,21 @@ export class HeaderMap {
 
   /** Adds a header read straight from guest memory: one copy each for the key (lowercased) and value. */
   addRange(src: Uint8Array, keyStart: number, keyLen: number, valueStart: number, valueLen: number): void {
-    const k = Buffer.allocUnsafe(keyLen);
-    for (let i = 0; i < keyLen; i++) {
-      const c = src[keyStart + i];
-      k[i] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
-    }
-    const v = Buffer.allocUnsafe(valueLen);
-    if (valueLen > 32) v.set(src.subarray(valueStart, valueStart + valueLen));
-    else for (let i = 0; i < valueLen; i++) v[i] = src[valueStart + i];
-    this.insert(k, v);
+    this.insert(lowerRange(src, keyStart, keyLen), copyRange(src, valueStart, valueLen));
   }
 
   /** Envoy's setCopy (see replace) with key and value read straight from guest memory. */
   replaceRange(src: Uint8Array, keyStart: number, keyLen: number, valueStart: number, valueLen: number): void {
-    const i = this.indexOfRange(src, keyStart, keyLen);
-    if (i < 0) return this.addRange(src, keyStart, keyLen, valueStart, valueLen);
-    const v = Buffer.allocUnsafe(valueLen);
-    if (valueLen > 32) v.set(src.subarray(valueStart, valueStart + valueLen));
-    else for (let j = 0; j < valueLen; j++) v[j] = src[valueStart + j];
-    this.values[i] = v;
-    for (let j = this.indexOfRange(src, keyStart, keyLen, i + 1); j >= 0; j = this.indexOfRange(src, keyStart, keyLen, j)) {
-      if (this.keys[j][0] === COLON) this.pseudoCount--;
-      this.keys.splice(j, 1);
-      this.values.splice(j, 1);
-    }
+    this.setCopy(src, keyStart, keyLen, copyRange(src, valueStart, valueLen));
+  }
+
+  /** The first entry of the key at src[start, start+len) takes `value` (already copied), later entries go; appended if absent. */
+  private setCopy(src: Uint8Array, start: number, len: number, value: Buffer): void {
+    const i = this.indexOfRange(src, start, len);
+    if (i < 0) return this.insert(lowerRange(src, start, len), value);
+    this.values[i] = value;
     this.encoded = null;
+    this.removeFrom(src, start, len, i + 1);
   }
 
   private insert(k: Buffer, v: Buffer): void {
@@ -198,29 +174,16 @@ export class HeaderMap {
   }
 
   add(key: Uint8Array, value: Uint8Array): void {
-    this.insert(toLowerAscii(key), copyBytes(value));
+    this.insert(lowerRange(key, 0, key.length), copyRange(value, 0, value.length));
   }
 
   remove(key: Uint8Array): void {
-    for (let i = this.indexOf(key); i >= 0; i = this.indexOf(key, i)) {
-      if (this.keys[i][0] === COLON) this.pseudoCount--;
-      this.keys.splice(i, 1);
-      this.values.splice(i, 1);
-      this.encoded = null;
-    }
+    this.removeFrom(key, 0, key.length, 0);
   }
 
   /** Envoy's setCopy: replaces the first entry's value and drops the other entries of that key. */
   replace(key: Uint8Array, value: Uint8Array): void {
-    const i = this.indexOf(key);
-    if (i < 0) return this.add(key, value);
-    this.values[i] = Buffer.from(value);
-    for (let j = this.indexOf(key, i + 1); j >= 0; j = this.indexOf(key, j)) {
-      if (this.keys[j][0] === COLON) this.pseudoCount--;
-      this.keys.splice(j, 1);
-      this.values.splice(j, 1);
-    }
-    this.encoded = null;
+    this.setCopy(key, 0, key.length, copyRange(value, 0, value.length));
   }
 
   set(name: string, value: string): void {
@@ -269,7 +232,12 @@ export class HeaderMap {
 
   /** The map in the pairs encoding (cached until the map changes). */
   encode(): Buffer {
-    return (this.encoded ??= encodeMap(this.keys, this.values));
+    if (this.encoded === null) {
+      const out = Buffer.allocUnsafe(this.encodedSize);
+      this.encodeInto(out, new DataView(out.buffer, out.byteOffset, out.length), 0);
+      this.encoded = out;
+    }
+    return this.encoded;
   }
 
   entries(): [string, string][] {
