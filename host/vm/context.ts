@@ -9,13 +9,13 @@ import type { HeaderMap } from "./header-map.ts";
 import type { PropertyPath } from "./property-path.ts";
 import type { WasmVm } from "./vm.ts";
 
-/** What a plugin instance is, as properties and configuration buffers expose it. */
 /**
  * A property as Envoy serializes it: bytes, or a string standing for its UTF-8 bytes (copied into the
  * module without an intermediate Buffer), or a WasmResult error code.
  */
 export type PropertyValue = Uint8Array | string | number;
 
+/** What a plugin instance is, as properties and configuration buffers expose it. */
 export interface PluginIdentity {
   name: string;
   rootId: string;
