@@ -3,16 +3,7 @@
 // with ".0", and repeated keys whose last occurrence is the real one (as JSON.parse reads them). One
 // seed gives one spelling, so fast-check can shrink and replay it.
 
-/** Small deterministic generator so one fast-check seed gives one spelling. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
+export { rng } from "./seeded-random.ts";
 
 export function spellString(s: string, r: () => number): string {
   let out = '"';

@@ -5,6 +5,7 @@
 // \s includes \v and Unicode spaces, and its `i` flag folds non-ASCII letters (é/É, K/Kelvin sign).
 // So inputs avoid those characters, class ranges stay within ASCII, and É never appears.
 import fc from "fast-check";
+import { rng } from "../../testing/seeded-random.ts";
 
 export type Ast =
   | { t: "lit"; c: string }
@@ -130,19 +131,6 @@ export function patternArbitrary(captureSafe: boolean): fc.Arbitrary<Ast> {
   return node;
 }
 
-/** A small deterministic PRNG so samples follow from one fast-check integer. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
-
 /**
  * Longest sample, in characters: JS's backtracking RegExp (the oracle) can take exponential time
  * on nested quantifiers, which stays harmless only for short inputs.
@@ -151,7 +139,7 @@ export const MAX_INPUT_CHARACTERS = 14;
 
 /** A string the pattern probably matches (assertions are ignored, so not always), kept short. */
 export function sampleFor(ast: Ast, seed: number, jsFlags: string): string {
-  const random = prng(seed);
+  const random = rng(seed);
   let budget = MAX_INPUT_CHARACTERS;
   const pick = <T,>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
   const matchingChars = (atom: string): string[] => {
@@ -194,7 +182,7 @@ export const inputArbitrary = fc.array(fc.constantFrom(...INPUT_ALPHABET), { max
 
 /** Small edits of a string: insert, delete or replace one character (by code point). */
 export function mutations(s: string, seed: number): string[] {
-  const random = prng(seed ^ 0x9e3779b9);
+  const random = rng(seed ^ 0x9e3779b9);
   const chars = [...s];
   const out: string[] = [];
   for (let i = 0; i < 3; i++) {
