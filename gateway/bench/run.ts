@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parse, stringify } from "yaml";
+import { median } from "../../bench/stats.ts";
 import { BUILD_DIR, PROJECT_ROOT } from "../../host/testing/index.ts";
 import { envoyYamlWithPorts } from "../../test/gateway/envoy-yaml.ts";
 import { MockProvider } from "../mock/provider.ts";
@@ -123,8 +124,6 @@ async function measure(variant: Variant, providerPort: number): Promise<WrkResul
     await new Promise((r) => gw.child.once("exit", r));
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const mock = await MockProvider.start();
 try {
