@@ -117,6 +117,9 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   private streamOut: SseWriter | null = null;
   private translator: ResponseTranslator | null = null;
   private clientTranslator: ClientTranslator | null = null;
+  /** Provider → OpenAI → Anthropic client streams: the chunk's OpenAI events, written then read again (reused). */
+  private openAiEvents: SseWriter | null = null;
+  private openAiParser: SseParser | null = null;
   private sawDone: bool = false;
   private streamBroken: bool = false;
   /** The provider reported an error inside the stream; the client got it as its one error event. */
@@ -384,6 +387,10 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     this.reshapeError = this.status >= 400 && !pc.original && (translating || !speaksClients || !json);
     if (this.isSse) this.sse = new SseParser();
     this.streamOut = this.isSse && translating ? new SseWriter() : null;
+    if (this.isSse && this.translator !== null && this.clientTranslator !== null) {
+      this.openAiEvents = new SseWriter();
+      this.openAiParser = new SseParser();
+    }
     return translating;
   }
 
@@ -551,12 +558,13 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
         }
       } else {
         // Two steps: the provider's events become OpenAI events, which become the client's.
-        const openAi = new SseWriter();
+        const openAi = this.openAiEvents!;
+        openAi.clear();
         for (let k = 0; k < count && !translator.failed; k++) translator.event(parser.eventAt(k), openAi);
         if (end && !translator.failed) translator.end(openAi);
         copyUsage(translator.usage, this.usage);
         this.sawDone = translator.complete;
-        const inner = new SseParser();
+        const inner = this.openAiParser!;
         const n = inner.push(openAi.toBuffer());
         for (let k = 0; k < n && !client.failed; k++) client.event(inner.eventAt(k), out);
       }
