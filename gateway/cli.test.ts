@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT, wasmPath } from "../host/testing/index.ts";
-import { freePort } from "../test/gateway/ports.ts";
+import { freePort } from "../host/testing/ports.ts";
 import { MockProvider } from "./mock/provider.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "gateway-cli-"));

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KEY_AUTH_LIKE, RATE_LIMIT_LIKE, runCli, snapshotTree, writeFixtures } from "./testing/fixtures.ts";
-import { freePort, requireCommand, startRegistry, type RunningRegistry } from "./testing/registry.ts";
+import { freePort } from "../../host/testing/ports.ts";
+import { requireCommand, startRegistry, type RunningRegistry } from "./testing/registry.ts";
 import { startProxy, type SeenRequest } from "./testing/proxy.ts";
 
 const MANIFEST = "application/vnd.oci.image.manifest.v1+json";

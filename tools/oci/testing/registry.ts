@@ -2,10 +2,10 @@
 // config in a temp dir, optionally behind htpasswd (bcrypt hash made here with bcryptjs), and stops it.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import bcrypt from "bcryptjs";
+import { freePort } from "../../../host/testing/ports.ts";
 
 export interface RunningRegistry {
   /** host:port, what REGISTRY= starts with. */
@@ -19,17 +19,6 @@ export function requireCommand(command: string, debianPackage: string): void {
   if (spawnSync("sh", ["-c", `command -v ${command}`]).status !== 0) {
     throw new Error(`\`${command}\` is not installed: apt-get install ${debianPackage} (.ci/run installs it in CI)`);
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startRegistry(options: { user?: string; password?: string } = {}): Promise<RunningRegistry> {

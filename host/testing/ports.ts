@@ -1,5 +1,5 @@
 // A free TCP port on 127.0.0.1, for servers whose port must be known before they start (Envoy with
-// host networking, `make run`'s mock provider endpoint).
+// host networking, `make run`'s mock provider endpoint, a docker-registry).
 import { createServer } from "node:net";
 
 export function freePort(): Promise<number> {
