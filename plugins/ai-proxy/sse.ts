@@ -197,21 +197,10 @@ export class SseParser {
    * or push, so keep what you need of it, never the event.
    */
   eventAt(k: i32): SseEvent {
-    return this.read(k, this.current);
-  }
-
-  /** Feeds a chunk; returns the events it completed, in order, each an object of its own. */
-  feed(chunk: ArrayBuffer): SseEvent[] {
-    const n = this.push(chunk);
-    const events = new Array<SseEvent>(n);
-    for (let k = 0; k < n; k++) events[k] = this.read(k, new SseEvent());
-    return events;
-  }
-
-  private read(k: i32, ev: SseEvent): SseEvent {
     const start = unchecked(this.bounds[k * 2]);
     const end = unchecked(this.bounds[k * 2 + 1]);
     const buf = this.buf;
+    const ev = this.current;
     ev.readFrom(buf, changetype<usize>(buf) + start, end - start);
     parseEvent(ev);
     return ev;
@@ -238,13 +227,6 @@ export class SseParser {
       else if (usage) out.usageData.push(ev.data);
       else if (isJson(ev.dataPtr, ev.dataLength)) out.error = true;
     }
-  }
-
-  /** What is left unparsed at the end of the stream (an event without its closing blank line). */
-  takeRemainder(): ArrayBuffer {
-    const r = this.pending;
-    this.pending = EMPTY;
-    return r;
   }
 }
 

@@ -43,14 +43,15 @@ function put(bytes: ArrayBuffer): void {
 
 /** Feeds the first `len` scratch bytes as one chunk; returns how many events it completed. */
 export function feed(len: i32): i32 {
-  const events = parser.feed(input.slice(0, len));
+  const count = parser.push(input.slice(0, len));
   outLength = 0;
-  for (let i = 0; i < events.length; i++) {
-    put(String.UTF8.encode(events[i].event));
-    put(events[i].data);
-    put(events[i].raw);
+  for (let k = 0; k < count; k++) {
+    const ev = parser.eventAt(k);
+    put(String.UTF8.encode(ev.event));
+    put(ev.data);
+    put(ev.raw);
   }
-  return events.length;
+  return count;
 }
 
 export function output(): usize {
