@@ -18,19 +18,19 @@ class ListedModel {
 }
 
 abstract class ModelListToOpenAi extends ResponseTranslator {
-  constructor(private readonly owner: string) {
+  /** `owner`: OpenAI's owned_by for every model; `itemsKey`: the member holding the provider's models. */
+  constructor(private readonly owner: string, private readonly itemsKey: string) {
     super();
   }
 
-  /** The array of models in the provider's answer. */
-  protected abstract itemsOf(list: JSON.Obj): JSON.Arr | null;
   /** Reads one model into `into`. */
   protected abstract read(model: JSON.Obj, into: ListedModel): void;
 
   body(body: ArrayBuffer, status: u32): ArrayBuffer {
+    if (status >= 300) return body;
     const doc = parseJson(body);
-    if (status >= 300 || doc === null || !doc.isObj) return body;
-    const models = objects(this.itemsOf(<JSON.Obj>doc));
+    if (doc === null || !doc.isObj) return body;
+    const models = objects((<JSON.Obj>doc).getArr(this.itemsKey));
     const w = new JsonWriter(64 + models.length * 96);
     w.ascii('{"object":"list","data":[');
     const m = new ListedModel();
@@ -55,11 +55,7 @@ abstract class ModelListToOpenAi extends ResponseTranslator {
 /** Anthropic's GET /v1/models. */
 export class ClaudeModelsToOpenAi extends ModelListToOpenAi {
   constructor() {
-    super("anthropic");
-  }
-
-  protected itemsOf(list: JSON.Obj): JSON.Arr | null {
-    return list.getArr("data");
+    super("anthropic", "data");
   }
 
   protected read(model: JSON.Obj, into: ListedModel): void {
@@ -71,11 +67,7 @@ export class ClaudeModelsToOpenAi extends ModelListToOpenAi {
 /** Gemini's GET /{apiVersion}/models. */
 export class GeminiModelsToOpenAi extends ModelListToOpenAi {
   constructor() {
-    super("google");
-  }
-
-  protected itemsOf(list: JSON.Obj): JSON.Arr | null {
-    return list.getArr("models");
+    super("google", "models");
   }
 
   protected read(model: JSON.Obj, into: ListedModel): void {
