@@ -98,3 +98,8 @@ export function errorEvent(protocol: ClientProtocol, type: string, code: string,
   w.ascii("\n\n");
   return w.toBuffer();
 }
+
+/** The error event that ends a stream the provider broke off (it closed before its end marker). */
+export function incompleteStreamEvent(protocol: ClientProtocol): ArrayBuffer {
+  return errorEvent(protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete");
+}

@@ -19,7 +19,7 @@ import { Api, ClientProtocol, clientProtocolOf, detectApi, openAiPath, operation
 import { CallResponse, PendingCalls } from "./calls";
 import { AiProxyConfig, KNOWN_FIELDS, parseAiProxy, ProviderConfig } from "./config";
 import { envoyReply } from "./envoy-reply";
-import { errorBody, errorEvent, readProviderError, sendError } from "./errors";
+import { errorBody, incompleteStreamEvent, readProviderError, sendError } from "./errors";
 import { HealthChecker } from "./health";
 import { Attributes, Metrics } from "./metrics";
 import { chatPath, chatRequest, ProviderRequest } from "./provider-call";
@@ -525,7 +525,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (!end || this.sawDone) return null;
     this.streamBroken = true;
     if (this.streamFailed) return null; // the provider's error event already told the client
-    const tail = errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete");
+    const tail = incompleteStreamEvent(this.protocol);
     const joined = new Uint8Array(chunk.byteLength + tail.byteLength);
     joined.set(Uint8Array.wrap(chunk), 0);
     joined.set(Uint8Array.wrap(tail), chunk.byteLength);
@@ -574,7 +574,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     }
     if (end && !this.sawDone) {
       this.streamBroken = true;
-      if (client === null && !this.streamFailed) out.raw(errorEvent(this.protocol, "upstream_error", "stream_incomplete", "the provider's stream ended before it was complete"));
+      if (client === null && !this.streamFailed) out.raw(incompleteStreamEvent(this.protocol));
     }
   }
 

@@ -5,7 +5,7 @@
 // Anthropic's error event, which ends the stream.
 import { JSON, JsonWriter, parseValid } from "../../common/json-writer";
 import { ClientProtocol } from "../api";
-import { errorEvent } from "../errors";
+import { errorEvent, incompleteStreamEvent } from "../errors";
 import { SseEvent, SseWriter } from "../sse";
 import { parseJson, readUsageAt, readUsageObject, Usage } from "../usage";
 import { Elements, JsonView, Kind, Members } from "./json-path";
@@ -440,9 +440,7 @@ export class ClientTranslator {
     this.start(out);
     this.closeBlock(out);
     if (!complete) {
-      const w = new JsonWriter(128);
-      w.ascii('{"type":"error","error":{"type":"api_error","message":"the provider\'s stream ended before it was complete"}}');
-      out.event("error", w.toBuffer());
+      out.raw(incompleteStreamEvent(ClientProtocol.Anthropic));
       return;
     }
     const w = new JsonWriter(160);
