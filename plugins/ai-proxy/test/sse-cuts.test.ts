@@ -46,28 +46,20 @@ const anthropicText = (events: RefEvent[]) =>
 const chatBody = JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "Olá" }] });
 const messagesBody = JSON.stringify({ model: "m", stream: true, max_tokens: 64, messages: [{ role: "user", content: "Olá" }] });
 
-const PATHS: StreamPath[] = [
-  {
-    name: "OpenAI provider → OpenAI client",
-    provider: { type: "openai", apiTokens: ["sk-1"] },
-    path: "/v1/chat/completions", body: chatBody, stream: openAiStream, usage: OPENAI_USAGE, text: OPENAI_TEXT, read: openAiText, passThrough: true,
-  },
-  {
-    name: "OpenAI provider → Anthropic client (/v1/messages, translated)",
-    provider: { type: "openai", apiTokens: ["sk-1"] },
-    path: "/v1/messages", body: messagesBody, stream: openAiStream, usage: OPENAI_USAGE, text: OPENAI_TEXT, read: anthropicText, passThrough: false,
-  },
-  {
-    name: "claude provider → OpenAI client (translated)",
-    provider: { type: "claude", apiTokens: ["sk-ant-1"] },
-    path: "/v1/chat/completions", body: chatBody, stream: claudeStream, usage: CLAUDE_USAGE, text: CLAUDE_TEXT, read: openAiText, passThrough: false,
-  },
-  {
-    name: "claude provider → Anthropic client (native)",
-    provider: { type: "claude", apiTokens: ["sk-ant-1"] },
-    path: "/v1/messages", body: messagesBody, stream: claudeStream, usage: CLAUDE_USAGE, text: CLAUDE_TEXT, read: anthropicText, passThrough: true,
-  },
+/** The two providers a stream comes from and the two client protocols it goes to; every pairing is a path. */
+const PROVIDERS = [
+  { name: "OpenAI provider", speaks: "openai", provider: { type: "openai", apiTokens: ["sk-1"] }, stream: openAiStream, usage: OPENAI_USAGE, text: OPENAI_TEXT },
+  { name: "claude provider", speaks: "anthropic", provider: { type: "claude", apiTokens: ["sk-ant-1"] }, stream: claudeStream, usage: CLAUDE_USAGE, text: CLAUDE_TEXT },
 ];
+const CLIENTS = [
+  { name: "OpenAI client", speaks: "openai", path: "/v1/chat/completions", body: chatBody, read: openAiText },
+  { name: "Anthropic client (/v1/messages)", speaks: "anthropic", path: "/v1/messages", body: messagesBody, read: anthropicText },
+];
+const PATHS: StreamPath[] = PROVIDERS.flatMap(({ name: from, speaks, ...provider }) =>
+  CLIENTS.map(({ name: to, speaks: clientSpeaks, ...client }) => {
+    const passThrough = speaks === clientSpeaks;
+    return { name: `${from} → ${to}, ${passThrough ? "native" : "translated"}`, ...provider, ...client, passThrough };
+  }));
 
 interface Outcome {
   status: number;
