@@ -541,13 +541,8 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     out.clear();
     if (client === null) {
       // The provider's events straight into OpenAI events.
-      // Nothing is read after an error the provider reported: its error event ended the client's stream.
-      const t = translator!;
-      for (let k = 0; k < count && !t.failed; k++) t.event(parser.eventAt(k), out);
-      if (end && !t.failed) t.end(out);
-      copyUsage(t.usage, this.usage);
-      this.sawDone = t.complete;
-      this.streamFailed = t.failed;
+      this.providerToOpenAi(translator!, parser, count, end, out);
+      this.streamFailed = translator!.failed;
     } else {
       if (translator === null) {
         // OpenAI events to the Anthropic client; the client translator reads their usage itself.
@@ -560,10 +555,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
         // Two steps: the provider's events become OpenAI events, which become the client's.
         const openAi = this.openAiEvents!;
         openAi.clear();
-        for (let k = 0; k < count && !translator.failed; k++) translator.event(parser.eventAt(k), openAi);
-        if (end && !translator.failed) translator.end(openAi);
-        copyUsage(translator.usage, this.usage);
-        this.sawDone = translator.complete;
+        this.providerToOpenAi(translator, parser, count, end, openAi);
         const inner = this.openAiParser!;
         const n = inner.push(openAi.toBuffer());
         for (let k = 0; k < n && !client.failed; k++) client.event(inner.eventAt(k), out);
@@ -576,6 +568,18 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       this.streamBroken = true;
       if (client === null && !this.streamFailed) out.raw(incompleteStreamEvent(this.protocol));
     }
+  }
+
+  /**
+   * The chunk's `count` provider events (in `parser`) as OpenAI events into `out`, and the usage and
+   * completion they report. Nothing is read after an error the provider reported: its error event ended
+   * the client's stream.
+   */
+  private providerToOpenAi(t: ResponseTranslator, parser: SseParser, count: i32, end: bool, out: SseWriter): void {
+    for (let k = 0; k < count && !t.failed; k++) t.event(parser.eventAt(k), out);
+    if (end && !t.failed) t.end(out);
+    copyUsage(t.usage, this.usage);
+    this.sawDone = t.complete;
   }
 
   // ---- end of stream
