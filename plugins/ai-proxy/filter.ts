@@ -43,6 +43,14 @@ const H_ANTHROPIC_VERSION = String.UTF8.encode("anthropic-version");
 // The client's own credentials for the gateway: never forwarded to a provider.
 const CLIENT_CREDENTIALS = [String.UTF8.encode("authorization"), String.UTF8.encode("x-api-key"), String.UTF8.encode("api-key")];
 const DONE = "[DONE]";
+// The access-log properties onLog sets on every request, encoded once.
+const P_CONSUMER = String.UTF8.encode("ai_consumer");
+const P_PROVIDER = String.UTF8.encode("ai_provider");
+const P_MODEL = String.UTF8.encode("ai_model");
+const P_UPSTREAM_MODEL = String.UTF8.encode("ai_upstream_model");
+const P_INPUT_TOKENS = String.UTF8.encode("ai_input_tokens");
+const P_OUTPUT_TOKENS = String.UTF8.encode("ai_output_tokens");
+const P_TTFT_MS = String.UTF8.encode("ai_ttft_ms");
 
 export class AiProxyRoot extends PluginRoot<AiProxyConfig> {
   readonly metrics: Metrics = new Metrics();
@@ -601,13 +609,13 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     const ttftMs = this.firstByteNs > this.startNs && this.startNs > 0 ? (this.firstByteNs - this.startNs) / 1_000_000 : 0;
     if (this.stream && this.firstByteNs > 0) m.record("gen_ai.server.time_to_first_token", attrs, ttftMs);
     // For access logs: Envoy keeps these as filter state `wasm.<name>`.
-    setProperty(String.UTF8.encode("ai_consumer"), String.UTF8.encode(this.consumer));
-    setProperty(String.UTF8.encode("ai_provider"), String.UTF8.encode(pc.provider.system));
-    setProperty(String.UTF8.encode("ai_model"), String.UTF8.encode(this.model));
-    setProperty(String.UTF8.encode("ai_upstream_model"), String.UTF8.encode(this.upstreamModel));
-    setProperty(String.UTF8.encode("ai_input_tokens"), String.UTF8.encode(this.usage.input >= 0 ? this.usage.input.toString() : ""));
-    setProperty(String.UTF8.encode("ai_output_tokens"), String.UTF8.encode(this.usage.output >= 0 ? this.usage.output.toString() : ""));
-    setProperty(String.UTF8.encode("ai_ttft_ms"), String.UTF8.encode(this.stream && this.firstByteNs > 0 ? ttftMs.toString() : ""));
+    setProperty(P_CONSUMER, String.UTF8.encode(this.consumer));
+    setProperty(P_PROVIDER, String.UTF8.encode(pc.provider.system));
+    setProperty(P_MODEL, String.UTF8.encode(this.model));
+    setProperty(P_UPSTREAM_MODEL, String.UTF8.encode(this.upstreamModel));
+    setProperty(P_INPUT_TOKENS, String.UTF8.encode(this.usage.input >= 0 ? this.usage.input.toString() : ""));
+    setProperty(P_OUTPUT_TOKENS, String.UTF8.encode(this.usage.output >= 0 ? this.usage.output.toString() : ""));
+    setProperty(P_TTFT_MS, String.UTF8.encode(this.stream && this.firstByteNs > 0 ? ttftMs.toString() : ""));
   }
 
   private errorType(): string {
