@@ -1,8 +1,8 @@
 // Token usage, taken from what the provider reports: OpenAI's `usage` object (in the body, or in the
 // stream's final chunk — or in the same chunk as finish_reason, as some providers send it) and
 // Anthropic's split report (input tokens in `message_start`, output tokens in `message_delta`).
-import { checkJson } from "../common/json-check";
-import { JSON, parseValid } from "../common/json-writer";
+import { parseJson as parseChecked } from "../common/json-check";
+import { JSON } from "../common/json-writer";
 import { JsonView } from "./translate/json-path";
 
 export class Usage {
@@ -26,10 +26,9 @@ function intField(obj: JSON.Obj, key: string): i64 {
   return -1;
 }
 
-/** Parses JSON bytes if they are valid; null otherwise (never traps). */
+/** Parses JSON bytes if they are valid; null otherwise (never traps). One pass: the parse is the check. */
 export function parseJson(data: ArrayBuffer): JSON.Value | null {
-  if (checkJson(changetype<usize>(data), data.byteLength).length) return null;
-  return parseValid(data);
+  return parseChecked(changetype<usize>(data), data.byteLength).value;
 }
 
 /** Reads an OpenAI-style `usage` object (prompt/completion or input/output token names) into `u`. */
