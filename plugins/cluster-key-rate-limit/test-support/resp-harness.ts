@@ -2,13 +2,7 @@
 // reader arbitrary bytes (a reply the network mangled, or a hostile Redis) and check it never traps.
 import { CountReply, writeCountCommand } from "../script";
 import { RespWriter } from "../resp";
-
-// Traps without importing anything (the test target links abort to this name).
-// @ts-ignore: decorator
-@global
-export function abort_proc_exit(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  unreachable();
-}
+import "../../common/testing/abort-trap";
 
 let input = new ArrayBuffer(0);
 const reply = new CountReply();

@@ -5,13 +5,7 @@
 // The caller writes a chunk into scratch(), calls feed(len), and reads the completed events from
 // output(): per event, u32 length + bytes of the event name, of the data, then of the raw bytes.
 import { SseParser } from "../../sse";
-
-// Traps without importing anything (the test target links abort to this name).
-// @ts-ignore: decorator
-@global
-export function abort_proc_exit(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  unreachable();
-}
+import "../../../common/testing/abort-trap";
 
 let parser = new SseParser();
 let input = new ArrayBuffer(0);

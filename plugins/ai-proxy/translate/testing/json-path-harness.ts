@@ -9,13 +9,7 @@ import { checkJson } from "../../../common/json-check";
 import { JSON, parseValid } from "../../../common/json-writer";
 import { JsonView, Kind } from "../json-path";
 import { intOf } from "../openai-response";
-
-// Traps without importing anything (the test target links abort to this name).
-// @ts-ignore: decorator
-@global
-export function abort_proc_exit(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  unreachable();
-}
+import "../../../common/testing/abort-trap";
 
 let input = new ArrayBuffer(64);
 let keys = new ArrayBuffer(64);

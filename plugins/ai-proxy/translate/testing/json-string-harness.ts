@@ -4,13 +4,7 @@ import { checkJson } from "../../../common/json-check";
 import { JsonWriter } from "../../../common/json-writer";
 import { decodeString } from "../json-path";
 import { writeStringLiteral } from "../json-string";
-
-// Traps without importing anything (the test target links abort to this name).
-// @ts-ignore: decorator
-@global
-export function abort_proc_exit(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  unreachable();
-}
+import "../../../common/testing/abort-trap";
 
 let input = new ArrayBuffer(64);
 let outputs: ArrayBuffer[] = [new ArrayBuffer(0), new ArrayBuffer(0)];

@@ -13,13 +13,7 @@ import { ClientTranslator } from "../anthropic-client";
 import { ClaudeToOpenAi } from "../claude-to-openai";
 import { GeminiToOpenAi } from "../gemini-to-openai";
 import { JsonView } from "../json-path";
-
-// Traps without importing anything (the test target links abort to this name).
-// @ts-ignore: decorator
-@global
-export function abort_proc_exit(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  unreachable();
-}
+import "../../../common/testing/abort-trap";
 
 /** The translators under test: 0 OpenAI → Anthropic client, 1 claude → OpenAI, 2 gemini → OpenAI. */
 let kind = 0;

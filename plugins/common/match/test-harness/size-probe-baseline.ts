@@ -1,6 +1,6 @@
 // Size probe (bench.ts): the runtime and string/array basics every plugin already links, so the
 // difference to the other probes is what the match library adds.
-import "./abort-trap";
+import "../../testing/abort-trap";
 export function sizeProbeBaseline(text: string): i32 {
   const parts = new Array<string>();
   parts.push(text);

@@ -1,5 +1,5 @@
 // Size probe (bench.ts): everything, including captures and replacement (ai-proxy modelMapping).
-import "./abort-trap";
+import "../../testing/abort-trap";
 import { compileRegex, compileLiteralSet, REGEX_CASE_INSENSITIVE } from "../index";
 import { sizeProbeBaseline } from "./size-probe-baseline";
 

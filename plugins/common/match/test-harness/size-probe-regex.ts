@@ -1,5 +1,5 @@
 // Size probe (bench.ts): what request-block links -- regex full match / search and literal sets.
-import "./abort-trap";
+import "../../testing/abort-trap";
 import { compileRegex, compileLiteralSet, REGEX_CASE_INSENSITIVE } from "../index";
 import { sizeProbeBaseline } from "./size-probe-baseline";
 
