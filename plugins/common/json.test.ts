@@ -40,7 +40,9 @@ const decoder = new TextDecoder();
 
 function put(input: string | Uint8Array): number {
   const bytes = typeof input === "string" ? encoder.encode(input) : input;
-  new Uint8Array(h.memory.buffer, h.inputBuffer(bytes.length), bytes.length).set(bytes);
+  // Allocate first: growing memory detaches the buffer a view was made on.
+  const at = h.inputBuffer(bytes.length);
+  new Uint8Array(h.memory.buffer, at, bytes.length).set(bytes);
   return bytes.length;
 }
 

@@ -41,7 +41,9 @@ const KIND = ["absent", "object", "array", "string", "number", "true", "false", 
 type KindName = (typeof KIND)[number];
 
 function load(doc: Buffer): boolean {
-  new Uint8Array(h.memory.buffer, h.inputBuffer(doc.length), doc.length).set(doc);
+  // Allocate first: growing memory detaches the buffer a view was made on.
+  const at = h.inputBuffer(doc.length);
+  new Uint8Array(h.memory.buffer, at, doc.length).set(doc);
   return h.load(doc.length) === 1;
 }
 
@@ -63,7 +65,8 @@ function walk(path: Step[]): number {
 
 function readUnits(n: number): string {
   if (n < 0) return "<not a string>";
-  const view = new Uint16Array(h.memory.buffer, h.outputBuffer(), n);
+  const at = h.outputBuffer();
+  const view = new Uint16Array(h.memory.buffer, at, n);
   let s = "";
   for (let i = 0; i < n; i++) s += String.fromCharCode(view[i]);
   return s;

@@ -25,7 +25,9 @@ beforeAll(async () => {
 }, 120_000);
 
 function put(bytes: Buffer): number {
-  new Uint8Array(h.memory.buffer, h.inputBuffer(bytes.length), bytes.length).set(bytes);
+  // Allocate first: growing memory detaches the buffer a view was made on.
+  const at = h.inputBuffer(bytes.length);
+  new Uint8Array(h.memory.buffer, at, bytes.length).set(bytes);
   return bytes.length;
 }
 
