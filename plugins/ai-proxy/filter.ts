@@ -150,7 +150,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   // ---- request
 
   onRequestHeaders(_headers: u32, end_of_stream: bool): FilterHeadersStatusValues {
-    const config = this.plugin.rules!.select(this.facts);
+    const config = this.plugin.rules!.select(this);
     if (config === null || config.active === null) return FilterHeadersStatusValues.Continue;
     const pc = config.active!;
     let path = getHeaderString(MapType.RequestHeaders, H_PATH);
@@ -228,7 +228,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
       const client = getHeaderString(MapType.RequestHeaders, H_AUTHORITY);
       if (client !== null) authority = client;
     }
-    const target = new ProviderRequest(String.UTF8.decode(this.facts.clusterName()), authority);
+    const target = new ProviderRequest(String.UTF8.decode(this.clusterName()), authority);
     target.path = path;
     return target;
   }

@@ -146,7 +146,7 @@ export class ClusterRateLimitContext extends PluginContext<ClusterRateLimitRoot>
   }
 
   onRequestHeaders(_headers: u32, _end_of_stream: bool): FilterHeadersStatusValues {
-    const c = this.plugin.rules!.select(this.facts);
+    const c = this.plugin.rules!.select(this);
     if (c === null) return FilterHeadersStatusValues.Continue;
     let rate: Rate;
     let prefix: ArrayBuffer;

@@ -1,12 +1,10 @@
 // Byte helpers for hot paths: comparing, searching and case-folding without building strings.
 
-/** Equal length and bytes; time depends only on the length, not on where the bytes differ. */
-export function constantTimeEquals(a: ArrayBuffer, b: ArrayBuffer): bool {
-  if (a.byteLength != b.byteLength) return false;
-  const pa = changetype<usize>(a);
-  const pb = changetype<usize>(b);
+/** Equal length and bytes at `a` and `b`; time depends only on the length, not on where the bytes differ. */
+export function constantTimeEqualsAt(a: usize, aLength: i32, b: usize, bLength: i32): bool {
+  if (aLength != bLength) return false;
   let diff: u32 = 0;
-  for (let i = 0; i < a.byteLength; i++) diff |= <u32>(load<u8>(pa + i) ^ load<u8>(pb + i));
+  for (let i = 0; i < aLength; i++) diff |= <u32>(load<u8>(a + i) ^ load<u8>(b + i));
   return diff == 0;
 }
 

@@ -2,6 +2,7 @@
 // encode strings on every call; plugins here must never trap on bad input and run on every request, so
 // these wrappers return results instead, reuse static out-parameters and take pre-encoded names.
 import * as abi from "@solo-io/proxy-runtime/assembly/imports";
+import { isLoan, offerLoan, withdrawLoan } from "@solo-io/proxy-runtime/assembly/loan";
 
 export const enum Result {
   Ok = 0,
@@ -50,8 +51,20 @@ function takeOut(): ArrayBuffer {
   if (size == 0) return EMPTY;
   const ptr = load<u32>(OUT_PTR) as usize;
   const buf = changetype<ArrayBuffer>(ptr);
+  // A value kept must not be the loan buffer, which the next loaned read overwrites. Only a host that
+  // called back into the module during a loaned read could make that happen; copy rather than trust it.
+  if (isLoan(ptr)) return buf.slice(0);
   __unpin(ptr); // malloc pinned it; from here the GC owns it through `buf`
   return buf;
+}
+
+/** takeOut for a loaned read: the loan buffer itself, or an allocated value when it was too long. */
+function takeLoaned(): ArrayBuffer {
+  const size = load<u32>(OUT_SIZE);
+  if (size == 0) return EMPTY;
+  const ptr = load<u32>(OUT_PTR) as usize;
+  if (!isLoan(ptr)) __unpin(ptr);
+  return changetype<ArrayBuffer>(ptr);
 }
 
 // ---- strings <-> bytes
@@ -70,6 +83,17 @@ function takeOut(): ArrayBuffer {
 export function getHeader(map: MapType, name: ArrayBuffer): ArrayBuffer | null {
   const r = abi.proxy_get_header_map_value(map, changetype<usize>(name), name.byteLength, OUT_PTR, OUT_SIZE);
   return r == Result.Ok ? takeOut() : null;
+}
+
+/**
+ * The first value of a header, on loan: valid only until the next `peek` read, so for a value the
+ * caller looks at and drops (compares, hashes, matches). Reads of up to 1 KiB allocate nothing.
+ */
+export function peekHeader(map: MapType, name: ArrayBuffer): ArrayBuffer | null {
+  offerLoan();
+  const r = abi.proxy_get_header_map_value(map, changetype<usize>(name), name.byteLength, OUT_PTR, OUT_SIZE);
+  withdrawLoan();
+  return r == Result.Ok ? takeLoaned() : null;
 }
 
 export function getHeaderString(map: MapType, name: ArrayBuffer): string | null {
@@ -196,6 +220,14 @@ export function setBufferBytes(type: BufferType, start: u32, length: u32, data: 
 export function getProperty(path: ArrayBuffer): ArrayBuffer | null {
   const r = abi.proxy_get_property(changetype<usize>(path), path.byteLength, OUT_PTR, OUT_SIZE);
   return r == Result.Ok ? takeOut() : null;
+}
+
+/** A property on loan, as `peekHeader`: valid only until the next `peek` read. */
+export function peekProperty(path: ArrayBuffer): ArrayBuffer | null {
+  offerLoan();
+  const r = abi.proxy_get_property(changetype<usize>(path), path.byteLength, OUT_PTR, OUT_SIZE);
+  withdrawLoan();
+  return r == Result.Ok ? takeLoaned() : null;
 }
 
 export function setProperty(path: ArrayBuffer, value: ArrayBuffer): bool {

@@ -1,7 +1,7 @@
 // The shape every plugin of the suite shares: a root context that reads, validates and keeps the
 // configuration (refusing a bad one at configure time with a log line naming the field), and a
 // per-request context that asks the root which config applies to its request.
-import { Context, RootContext } from "@solo-io/proxy-runtime";
+import { RootContext } from "@solo-io/proxy-runtime";
 import { Fields, parseObject, Problems } from "./config";
 import { BufferType, getBufferBytes } from "./host";
 import * as log from "./log";
@@ -61,17 +61,9 @@ export abstract class PluginRoot<C> extends RootContext {
   }
 }
 
-/** A per-request context bound to its plugin root. */
-export class PluginContext<R> extends Context {
+/** A per-request context bound to its plugin root; rule matching reads the request's facts from it. */
+export class PluginContext<R> extends RequestFacts {
   readonly plugin: R;
-  private facts_: RequestFacts | null = null;
-
-  /** What rule matching reads about this request (allocated only when a plugin has rules). */
-  get facts(): RequestFacts {
-    let f = this.facts_;
-    if (f === null) this.facts_ = f = new RequestFacts();
-    return f;
-  }
 
   constructor(context_id: u32, root: RootContext) {
     super(context_id, root);

@@ -3,8 +3,10 @@
 // match wins; with no match the global config applies (if the config has global fields), otherwise
 // the plugin leaves the request alone. As in Higress's C++ plugins, a rule uses one kind of match:
 // route first, then route prefix, then service, then domain.
+import { Context, RootContext } from "@solo-io/proxy-runtime";
 import { Fields, JSON, Problems } from "./config";
-import { getHeader, getProperty, MapType } from "./host";
+import { bytesEqual } from "./bytes";
+import { getHeader, MapType, peekProperty } from "./host";
 
 export const enum MatchKind {
   Route = 0,
@@ -15,19 +17,26 @@ export const enum MatchKind {
 
 const MATCH_KEYS = ["_match_route_", "_match_route_prefix_", "_match_service_", "_match_domain_"];
 
-/** What a request offers rule matching; each part is read from the host once, on first use. */
-export class RequestFacts {
+/**
+ * What a request offers rule matching; each part is read from the host once, on first use. Every
+ * per-request context extends it (see PluginContext), so the facts cost no allocation of their own.
+ */
+export class RequestFacts extends Context {
   private route: ArrayBuffer | null = null;
   private cluster: ArrayBuffer | null = null;
   private host: ArrayBuffer | null = null;
+
+  constructor(context_id: u32, root: RootContext) {
+    super(context_id, root);
+  }
 
   routeName(): ArrayBuffer {
     let r = this.route;
     if (r === null) {
       // Higress serves `route_name`; current Envoy only `xds.route_name`.
-      r = getProperty(ROUTE_NAME);
-      if (r === null) r = getProperty(XDS_ROUTE_NAME);
-      if (r === null) r = new ArrayBuffer(0);
+      r = NAMES.property(ROUTE_NAME);
+      if (r === null) r = NAMES.property(XDS_ROUTE_NAME);
+      if (r === null) r = EMPTY_NAME;
       this.route = r;
     }
     return r;
@@ -36,9 +45,9 @@ export class RequestFacts {
   clusterName(): ArrayBuffer {
     let c = this.cluster;
     if (c === null) {
-      c = getProperty(CLUSTER_NAME);
-      if (c === null) c = getProperty(XDS_CLUSTER_NAME);
-      if (c === null) c = new ArrayBuffer(0);
+      c = NAMES.property(CLUSTER_NAME);
+      if (c === null) c = NAMES.property(XDS_CLUSTER_NAME);
+      if (c === null) c = EMPTY_NAME;
       this.cluster = c;
     }
     return c;
@@ -55,6 +64,37 @@ export class RequestFacts {
     return h!;
   }
 }
+
+/**
+ * Route and cluster names, each kept once: a VM serves the same few on every request, so after the
+ * first request reading one allocates nothing (it is read on loan and compared with those kept).
+ * Bounded: past `capacity` distinct names, the oldest kept gives way.
+ */
+class NameTable {
+  private readonly names: ArrayBuffer[] = [];
+  private next: i32 = 0;
+
+  constructor(private readonly capacity: i32) {}
+
+  /** The property's value as a kept name, or null when the host has no such property. */
+  property(path: ArrayBuffer): ArrayBuffer | null {
+    const value = peekProperty(path);
+    return value === null ? null : this.keep(value);
+  }
+
+  private keep(value: ArrayBuffer): ArrayBuffer {
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) if (bytesEqual(unchecked(names[i]), value)) return unchecked(names[i]);
+    const kept = value.slice(0);
+    if (names.length < this.capacity) names.push(kept);
+    else names[this.next] = kept;
+    this.next = (this.next + 1) % this.capacity;
+    return kept;
+  }
+}
+
+const NAMES = new NameTable(32);
+const EMPTY_NAME = new ArrayBuffer(0);
 
 const ROUTE_NAME = String.UTF8.encode("route_name");
 const XDS_ROUTE_NAME = String.UTF8.encode("xds\0route_name");

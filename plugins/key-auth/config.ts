@@ -2,7 +2,7 @@
 // global_auth, and `allow` in rules), plus `hide_credentials`. Parsed once at configure time.
 import { fromHex, lowerAscii } from "../common/bytes";
 import { Fields } from "../common/config";
-import { CredentialTable } from "./credentials";
+import { CredentialDigests, CredentialTable } from "./credentials";
 
 export class Consumer {
   readonly nameBytes: ArrayBuffer;
@@ -104,6 +104,8 @@ export function parseKeyAuth(f: Fields, inRule: bool): KeyAuthConfig | null {
     if (!f.problems.failed) f.fail("consumers", "is required (a list of {name, credential})");
     return null;
   }
+  // Only needed while parsing: the table that serves requests keeps no digests of plain keys.
+  const digests = new CredentialDigests();
   for (let i = 0; i < consumers.length; i++) {
     const c = consumers[i];
     const consumer = new Consumer(c.requiredString("name"));
@@ -127,7 +129,7 @@ export function parseKeyAuth(f: Fields, inRule: bool): KeyAuthConfig | null {
     }
     for (let s = 0; s < secrets.length; s++) {
       const field = c.has("credentials") ? "credentials[" + s.toString() + "]" : "credential";
-      if (!addCredential(config, c, field, secrets[s], i)) return null;
+      if (!addCredential(config, digests, c, field, secrets[s], i)) return null;
     }
     if (c.has("keys")) {
       const own = keyNames(c, "keys");
@@ -161,7 +163,7 @@ export function parseKeyAuth(f: Fields, inRule: bool): KeyAuthConfig | null {
   return f.problems.failed ? null : config;
 }
 
-function addCredential(config: KeyAuthConfig, c: Fields, field: string, secret: string, consumer: i32): bool {
+function addCredential(config: KeyAuthConfig, digests: CredentialDigests, c: Fields, field: string, secret: string, consumer: i32): bool {
   if (secret.length == 0) {
     c.fail(field, "must not be empty (an empty key would match requests that send none)");
     return false;
@@ -179,10 +181,11 @@ function addCredential(config: KeyAuthConfig, c: Fields, field: string, secret: 
   } else {
     bytes = String.UTF8.encode(secret);
   }
-  if (!config.credentials.add(bytes, hashed, consumer)) {
+  if (!digests.addUnique(bytes, hashed)) {
     // Never echo the credential: configurations are logged by field, not by value.
     c.fail(field, "duplicates an earlier credential");
     return false;
   }
+  config.credentials.add(bytes, hashed, consumer);
   return true;
 }

@@ -3,7 +3,7 @@
 // on with `x-mse-consumer` naming the consumer — or answer 401/403.
 import { FilterHeadersStatusValues, RootContext } from "@solo-io/proxy-runtime";
 import { Fields } from "../common/config";
-import { getHeader, MapType, removeHeader, replaceHeader } from "../common/host";
+import { getHeader, MapType, peekHeader, removeHeader, replaceHeader } from "../common/host";
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { CONSUMER_HEADER } from "../common/reply";
 import { parseRules, RuleSet } from "../common/rules";
@@ -56,7 +56,7 @@ export class KeyAuthRoot extends PluginRoot<KeyAuthConfig> {
       // Without rules, global_auth defaults to on.
       return this.globalAuth == GlobalAuth.Off ? null : rules.global;
     }
-    const i = rules.matchIndex(ctx.facts);
+    const i = rules.matchIndex(ctx);
     if (i >= 0) return rules.rules[i].config;
     // With rules, global_auth defaults to off: unmatched requests are not checked.
     return this.globalAuth == GlobalAuth.On ? rules.global : null;
@@ -95,7 +95,8 @@ export class KeyAuthContext extends PluginContext<KeyAuthRoot> {
       const key = keys[k];
       let header: ArrayBuffer | null = null;
       if (key.places & Place.Header) {
-        header = getHeader(MapType.RequestHeaders, key.header);
+        // On loan: only compared here, and the next name's read replaces it.
+        header = peekHeader(MapType.RequestHeaders, key.header);
         if (header !== null && header.byteLength == 0) header = null;
       }
       if (header !== null) {

@@ -256,6 +256,19 @@ describe("global_auth and _rules_", () => {
     expectForbidden(await send({ consumers, keys: ["apikey"], allow: ["alice"] }, { headers: { apikey: "bob-key" } }));
   });
 
+  // A VM keeps the route and cluster names it has seen (32 of them) instead of allocating each
+  // request's copy; more names than that must still match exactly, including names kept before.
+  it("matches each request's own route while a VM serves more route names than it keeps", async () => {
+    const gw = gateway({ global_auth: true, consumers, keys: ["apikey"], _rules_: [{ _match_route_: ["route-7", "route-40"], allow: ["alice"] }, { _match_service_: ["svc-3.local"], allow: ["alice"] }] });
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < 80; i++) {
+        const res = await gw.request({ route: `route-${i}`, cluster: `outbound|80||svc-${i}.local`, headers: { apikey: "bob-key" } });
+        if (i === 7 || i === 40 || i === 3) expectForbidden(res);
+        else expectPassedAs(res, "bob");
+      }
+    }
+  });
+
   it("reads a key that a rule adds under its own key name", async () => {
     const config = { consumers, keys: ["apikey"], _rules_: [{ _match_route_: ["chat"], keys: ["x-chat-key"], allow: ["alice"] }] };
     expectPassedAs(await send(config, { route: "chat", headers: { "x-chat-key": "alice-key" } }), "alice");
@@ -419,6 +432,17 @@ describe("robustness", () => {
       expect(res.status).toBe(i % 3 === 2 ? 401 : 200);
     }
     for (const runtime of gw.plugins[0].runtimes) expect(runtime.vm.failed).toBe(false);
+  });
+
+  // Header values of up to 1 KiB are read into one reused buffer (the loan in proxy-runtime's patch),
+  // longer ones into memory of their own: both sides of that limit, and a wrong key of each size.
+  it.each([1023, 1024, 1025, 4096])("authenticates a %i-byte key in a header, and refuses one byte off", async (length) => {
+    const key = "k".repeat(length - 1) + "z";
+    const gw = gateway({ consumers: [alice, { name: "long", credential: key }], keys: ["apikey", "x-api-key"] });
+    expectPassedAs(await gw.request({ headers: { apikey: key } }), "long");
+    expectPassedAs(await gw.request({ headers: { authorization: "x", apikey: "k".repeat(length) , "x-api-key": key } }), "long");
+    expectUnauthenticated(await gw.request({ headers: { apikey: key.slice(0, -1) + "y" } }), "key-auth.unknown_key");
+    expectPassedAs(await gw.request({ headers: { apikey: "alice-key" } }), "alice");
   });
 
   it("answers a request with a very long key and path", async () => {

@@ -104,7 +104,7 @@ export class KeyRateLimitContext extends PluginContext<KeyRateLimitRoot> {
   }
 
   onRequestHeaders(_headers: u32, _end_of_stream: bool): FilterHeadersStatusValues {
-    const c = this.plugin.rules!.select(this.facts);
+    const c = this.plugin.rules!.select(this);
     if (c === null) return FilterHeadersStatusValues.Continue;
     const value = keyOf(c);
     if (value === null || value.byteLength == 0) return FilterHeadersStatusValues.Continue;

@@ -69,7 +69,7 @@ export class RequestBlockContext extends PluginContext<RequestBlockRoot> {
   }
 
   onRequestHeaders(_headers: u32, end_of_stream: bool): FilterHeadersStatusValues {
-    const c = this.plugin.rules!.select(this.facts);
+    const c = this.plugin.rules!.select(this);
     if (c === null) return FilterHeadersStatusValues.Continue;
     this.config = c;
 
