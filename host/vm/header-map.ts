@@ -25,6 +25,40 @@ function lowerRange(src: Uint8Array, start: number, len: number): Buffer {
   return out;
 }
 
+/**
+ * Header names as the maps store them (lowercased), each kept once. Plugins add the same few names on
+ * every request, and a stored name is never modified in place, so maps can share one Buffer per name
+ * instead of allocating a copy per call. Bounded: past `capacity` names the oldest gives way.
+ */
+class NameTable {
+  private readonly names: Buffer[] = [];
+  private next = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** The stored form of the name at src[start, start+len). */
+  lower(src: Uint8Array, start: number, len: number): Buffer {
+    const names = this.names;
+    outer: for (let i = 0; i < names.length; i++) {
+      const k = names[i];
+      if (k.length !== len) continue;
+      for (let j = 0; j < len; j++) {
+        let c = src[start + j];
+        if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+        if (k[j] !== c) continue outer;
+      }
+      return k;
+    }
+    const name = lowerRange(src, start, len);
+    if (names.length < this.capacity) names.push(name);
+    else names[this.next] = name;
+    this.next = (this.next + 1) % this.capacity;
+    return name;
+  }
+}
+
+const NAMES = new NameTable(64);
+
 /** src[start, start+len) in a Buffer of its own; short ranges by hand, as in `put`. */
 function copyRange(src: Uint8Array, start: number, len: number): Buffer {
   const out = Buffer.allocUnsafe(len);
@@ -144,7 +178,7 @@ export class HeaderMap {
 
   /** Adds a header read straight from guest memory: one copy each for the key (lowercased) and value. */
   addRange(src: Uint8Array, keyStart: number, keyLen: number, valueStart: number, valueLen: number): void {
-    this.insert(lowerRange(src, keyStart, keyLen), copyRange(src, valueStart, valueLen));
+    this.insert(NAMES.lower(src, keyStart, keyLen), copyRange(src, valueStart, valueLen));
   }
 
   /** Envoy's setCopy (see replace) with key and value read straight from guest memory. */
@@ -155,7 +189,7 @@ export class HeaderMap {
   /** The first entry of the key at src[start, start+len) takes `value` (already copied), later entries go; appended if absent. */
   private setCopy(src: Uint8Array, start: number, len: number, value: Buffer): void {
     const i = this.indexOfRange(src, start, len);
-    if (i < 0) return this.insert(lowerRange(src, start, len), value);
+    if (i < 0) return this.insert(NAMES.lower(src, start, len), value);
     this.values[i] = value;
     this.encoded = null;
     this.removeFrom(src, start, len, i + 1);
