@@ -4,7 +4,7 @@
 // without the key are never limited, as in Higress.
 import { FilterHeadersStatusValues, RootContext } from "@solo-io/proxy-runtime";
 import { Fields } from "../common/config";
-import { defineMetric, getHeader, getProperty, incrementMetric, MapType, MetricType, nowNanos, replaceHeader } from "../common/host";
+import { defineMetric, getProperty, incrementMetric, MapType, MetricType, nowNanos, peekHeader, replaceHeader } from "../common/host";
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { secondsUntil } from "../common/rates";
 import { CONSUMER_HEADER } from "../common/reply";
@@ -156,10 +156,13 @@ export class KeyRateLimitContext extends PluginContext<KeyRateLimitRoot> {
   }
 }
 
-/** The request's key: the configured header, query parameter (percent-decoded) or consumer. */
+/**
+ * The request's key: the configured header, query parameter (percent-decoded) or consumer. Read on
+ * loan: it is only looked up and hashed, never kept, and no other loaned read comes before its use.
+ */
 function keyOf(c: RateLimitConfig): ArrayBuffer | null {
-  if (c.source == KeySource.Header) return getHeader(MapType.RequestHeaders, c.sourceName);
-  if (c.source == KeySource.Consumer) return getHeader(MapType.RequestHeaders, CONSUMER_HEADER);
-  const path = getHeader(MapType.RequestHeaders, PATH);
+  if (c.source == KeySource.Header) return peekHeader(MapType.RequestHeaders, c.sourceName);
+  if (c.source == KeySource.Consumer) return peekHeader(MapType.RequestHeaders, CONSUMER_HEADER);
+  const path = peekHeader(MapType.RequestHeaders, PATH);
   return path === null ? null : queryParam(path, c.sourceName);
 }

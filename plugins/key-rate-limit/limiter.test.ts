@@ -208,6 +208,16 @@ describe("where the key comes from", () => {
     expect(statuses(await send(gw, 1, { path: "/x", headers: { apikey: "a b+c" } }))).toEqual([200]);
   });
 
+  // Key values of up to 1 KiB are read into one reused buffer (the loan in proxy-runtime's patch),
+  // longer ones into memory of their own: both sides of that limit, listed and unlisted.
+  it.each([1023, 1024, 1025, 3000])("limits a %i-byte key exactly, apart from keys one byte off", async (length) => {
+    const long = "v".repeat(length);
+    const { gw } = gateway({ limit_by_header: "x-api-key", limit_keys: [{ key: long, query_per_minute: 2 }], default_limit: { query_per_minute: 1 } });
+    expect(statuses(await send(gw, 3, key(long)))).toEqual([200, 200, 429]);
+    expect(statuses(await send(gw, 2, key(long.slice(1) + "w")))).toEqual([200, 429]);
+    expect(statuses(await send(gw, 2, { path: "/", headers: { "x-api-key": long + "v" } }))).toEqual([200, 429]);
+  });
+
   it("limits by the consumer key-auth identified (limit_by_consumer)", async () => {
     const { gw } = gateway(null, {
       plugins: [

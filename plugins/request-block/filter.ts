@@ -3,7 +3,7 @@
 // `max_body_bytes`. Each check also runs on the percent-decoded / JSON-unescaped form of what it reads.
 import { FilterDataStatusValues, FilterHeadersStatusValues, FilterTrailersStatusValues, RootContext } from "@solo-io/proxy-runtime";
 import { Fields } from "../common/config";
-import { BufferType, getBufferBytes, getHeader, getHeaderPairs, MapType } from "../common/host";
+import { BufferType, getBufferBytes, getHeaderPairs, MapType, peekHeader } from "../common/host";
 import { Regex } from "../common/match/index";
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
@@ -74,7 +74,8 @@ export class RequestBlockContext extends PluginContext<RequestBlockRoot> {
     this.config = c;
 
     if (c.exact !== null || c.regexes.length || c.urlNeedles !== null) {
-      const path = getHeader(MapType.RequestHeaders, PATH);
+      // On loan: only matched here (a percent-decoded copy is made when needed).
+      const path = peekHeader(MapType.RequestHeaders, PATH);
       if (path !== null) {
         let hit = urlBlocked(c, path);
         if (!hit && hasPercent(changetype<usize>(path), path.byteLength)) {

@@ -163,6 +163,20 @@ describe("block_regexp_urls", () => {
     expect(results).toEqual(["request-block.blocked_url", "request-block.blocked_url", "via_upstream"]);
   });
 
+  // Paths of up to 1 KiB are read into one reused buffer (the loan in proxy-runtime's patch), longer
+  // ones into memory of their own: a needle at the very end of paths on both sides of that limit,
+  // plain and percent-encoded, and the same paths without it.
+  it("matches paths on both sides of 1 KiB to their last byte", async () => {
+    const config = { block_urls: ["secret"], block_regexp_urls: ["/.*tail-x$"] };
+    const paths = [1023, 1024, 1025, 4096].flatMap((length) => {
+      const pad = (end: string) => "/" + "p".repeat(length - 1 - end.length) + end;
+      return [pad("secret"), pad("secre%74"), pad("tail-x"), pad("secrex"), pad("tail-y")];
+    });
+    expect(paths.map((p) => p.length)).toEqual([1023, 1024, 1025, 4096].flatMap((n) => Array(5).fill(n)));
+    const outcomes = await pathOutcomes(config, paths);
+    expect(outcomes).toEqual([1023, 1024, 1025, 4096].flatMap(() => ["request-block.blocked_url", "request-block.blocked_url", "request-block.blocked_url", "pass", "pass"]));
+  });
+
   it("completes (a+)+$ on a 64 KiB path, with the right answer both ways", async () => {
     const a = "a".repeat(64 * 1024);
     // (a+)+$ backtracks exponentially in engines that backtrack; here it is a linear scan.
