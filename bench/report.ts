@@ -100,6 +100,15 @@ export function targets(scenarios: Scenario[], results: ScenarioResult[], rs: Ma
         verdict: measured && ratio !== null ? verdict(ratio <= s.maxHostFloorRatio) : "not measured",
       });
     }
+    if (s.maxSdkFloorRatio !== undefined) {
+      const ratio = rs.get(s.name)?.sdkFloor ?? null;
+      checks.push({
+        target: `${s.name} ns/request`,
+        limit: `≤ ${s.maxSdkFloorRatio}× SDK floor`,
+        actual: measured && ratio !== null ? `${ratio.toFixed(2)}×` : unmeasured(r),
+        verdict: measured && ratio !== null ? verdict(ratio <= s.maxSdkFloorRatio) : "not measured",
+      });
+    }
     if (s.kind === "plugin" || s.kind === "sdk-floor") {
       const m = r?.memory;
       if (measured && m) {

@@ -64,7 +64,7 @@ for (const s of doc.series) {
   console.log(`\nseries ${s.name} (p50 per request): ${pts}; per ${s.unit.replace(/s$/, "")} between points: ${marginal}`);
 }
 
-console.log(`\nTargets (issue 8; checked from this run's ratios, not asserted):\n`);
+console.log(`\nTargets (issues 3 and 8; checked from this run's ratios, not asserted):\n`);
 console.log(renderTargets(doc.targets));
 
 const missing = run.results.filter((r) => r.status !== "ok");

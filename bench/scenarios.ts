@@ -40,6 +40,8 @@ export interface Scenario {
   expect: Expectation;
   /** The limit on ns/request ÷ host floor (issue 8 targets). */
   maxHostFloorRatio?: number;
+  /** The limit on ns/request ÷ SDK floor (issue 3: key-auth within 2× the no-op plugin). */
+  maxSdkFloorRatio?: number;
   /** The limit on linear memory after the last memory checkpoint. Default 256 KiB. */
   maxMemoryBytes?: number;
   /** Requests served before each memory reading. Default [1e5, 1e6]; long streams use fewer. */
@@ -204,6 +206,15 @@ export const PLUGINS: Scenario[] = [
     request: { ...PLAIN_REQUEST, route: "bench-route" },
     expect: { upstreamHeaders: { "x-mse-consumer": consumers.find((c) => c.credential === API_KEY)!.name } },
     maxHostFloorRatio: 7,
+    maxSdkFloorRatio: 2,
+  },
+  {
+    name: "wat-key-auth-calls",
+    module: "wat-key-auth-calls",
+    kind: "reference",
+    path: "hand-written WAT making key-auth/allowed's three host calls (route name, key header, x-mse-consumer), no logic",
+    request: { ...PLAIN_REQUEST, route: "bench-route" },
+    expect: { upstreamHeaders: { "x-mse-consumer": "consumer-3" } },
   },
   {
     name: "key-auth/unknown-key",
