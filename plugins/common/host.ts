@@ -246,10 +246,13 @@ export function setEffectiveContext(contextId: u32): bool {
 
 /** Sends a local reply. `headers` is a flat list of name, value, name, value... */
 export function sendLocalReply(status: u32, details: string, body: ArrayBuffer, headers: string[]): void {
-  const d = String.UTF8.encode(details);
-  const h = encodePairs(headers);
+  sendEncodedReply(status, String.UTF8.encode(details), body, encodePairs(headers));
+}
+
+/** sendLocalReply with the details (UTF-8) and the headers (pairs encoding) already encoded. */
+export function sendEncodedReply(status: u32, details: ArrayBuffer, body: ArrayBuffer, headers: ArrayBuffer): void {
   // grpc_status -1: not a gRPC reply (Envoy then sends no grpc-status).
-  abi.proxy_send_local_response(status, changetype<usize>(d), d.byteLength, changetype<usize>(body), body.byteLength, changetype<usize>(h), h.byteLength, -1);
+  abi.proxy_send_local_response(status, changetype<usize>(details), details.byteLength, changetype<usize>(body), body.byteLength, changetype<usize>(headers), headers.byteLength, -1);
 }
 
 // ---- shared data

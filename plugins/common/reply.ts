@@ -1,20 +1,22 @@
 // Local replies from one place: each plugin keeps a catalogue of its replies (status, body, headers,
 // and a `<plugin>.<reason>` detail code that shows up in access logs as Envoy's response code details).
-import { sendLocalReply } from "./host";
+// A reply is encoded when it is made, so sending it encodes and allocates nothing: plugins make theirs
+// at module start or configure time, and some (401s under a credential-stuffing run) are sent often.
+import { encodePairs, sendEncodedReply } from "./host";
 
 export class Reply {
   readonly body: ArrayBuffer;
-  constructor(readonly status: u32, readonly details: string, body: string = "", readonly headers: string[] = []) {
+  private readonly detailBytes: ArrayBuffer;
+  private readonly headerPairs: ArrayBuffer;
+
+  constructor(readonly status: u32, details: string, body: string = "", headers: string[] = []) {
     this.body = String.UTF8.encode(body);
+    this.detailBytes = String.UTF8.encode(details);
+    this.headerPairs = encodePairs(headers);
   }
 
   send(): void {
-    sendLocalReply(this.status, this.details, this.body, this.headers);
-  }
-
-  /** The same reply with another body (e.g. a configured message). */
-  withBody(body: string): Reply {
-    return new Reply(this.status, this.details, body, this.headers);
+    sendEncodedReply(this.status, this.detailBytes, this.body, this.headerPairs);
   }
 }
 

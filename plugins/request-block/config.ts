@@ -2,6 +2,7 @@
 // Each `_rules_` entry is a whole configuration of its own (nothing is inherited from the global part).
 import { Fields } from "../common/config";
 import { compileLiteralSet, compileRegex, Regex, REGEX_CASE_INSENSITIVE } from "../common/match/index";
+import { BlockedReplies } from "./replies";
 
 export const KNOWN_FIELDS = [
   "block_urls", "block_exact_urls", "block_regexp_urls", "block_headers", "block_bodies", "block_bodys",
@@ -27,6 +28,8 @@ export class BlockConfig {
   bodyNeedles: Regex | null = null;
   maxBodyBytes: u32 = 1024 * 1024;
   oversize: Oversize = Oversize.Allow;
+  /** The answers for blocked_code and blocked_message, set once the configuration is valid. */
+  replies: BlockedReplies | null = null;
 }
 
 /** One list as a literal set: `search` finds a needle in the text, `fullMatch` tells the text is one. */
@@ -70,6 +73,7 @@ export function parseBlock(f: Fields): BlockConfig | null {
     f.fail("block_urls", NOTHING_TO_BLOCK);
     return null;
   }
+  c.replies = new BlockedReplies(c.blockedCode, c.blockedMessage);
   return c;
 }
 

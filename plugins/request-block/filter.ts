@@ -6,11 +6,12 @@ import { Fields } from "../common/config";
 import { BufferType, getBufferBytes, getHeaderPairs, MapType, peekHeader } from "../common/host";
 import { Regex } from "../common/match/index";
 import { PluginContext, PluginRoot } from "../common/plugin";
+import { Reply } from "../common/reply";
 import { hasGlobalFields, parseRules, RuleSet } from "../common/rules";
 import { hasPercent, percentDecode } from "../common/url";
 import { BlockConfig, KNOWN_FIELDS, NOTHING_TO_BLOCK, Oversize, parseBlock } from "./config";
 import { decodedVariants } from "./decode";
-import { blocked, BODY_TOO_LARGE } from "./replies";
+import { BODY_TOO_LARGE } from "./replies";
 
 const PATH = String.UTF8.encode(":path");
 
@@ -81,11 +82,11 @@ export class RequestBlockContext extends PluginContext<RequestBlockRoot> {
         if (!hit && hasPercent(changetype<usize>(path), path.byteLength)) {
           hit = urlBlocked(c, percentDecode(changetype<usize>(path), path.byteLength));
         }
-        if (hit) return this.block("url");
+        if (hit) return this.block(c.replies!.url);
       }
     }
     const headerNeedles = c.headerNeedles;
-    if (headerNeedles !== null && this.headersBlocked(headerNeedles)) return this.block("header");
+    if (headerNeedles !== null && this.headersBlocked(headerNeedles)) return this.block(c.replies!.header);
     // Body rules need the whole body; headers go on (holding them would stop Envoy from delivering
     // the body to us at all) and the body is held until it has been checked.
     this.inspecting = c.bodyNeedles !== null && !end_of_stream;
@@ -132,15 +133,14 @@ export class RequestBlockContext extends PluginContext<RequestBlockRoot> {
     this.inspecting = false;
     const body = getBufferBytes(BufferType.RequestBody, 0, size);
     if (textBlocked(this.config!.bodyNeedles!, body)) {
-      this.block("body");
+      this.block(this.config!.replies!.body);
       return true;
     }
     return false;
   }
 
-  private block(what: string): FilterHeadersStatusValues {
-    const c = this.config!;
-    blocked(c.blockedCode, c.blockedMessage, what).send();
+  private block(reply: Reply): FilterHeadersStatusValues {
+    reply.send();
     return FilterHeadersStatusValues.StopIteration;
   }
 }

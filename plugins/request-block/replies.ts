@@ -3,8 +3,17 @@
 // refused (`oversize_body: block`).
 import { Reply } from "../common/reply";
 
-export function blocked(code: u32, message: string, what: string): Reply {
-  return new Reply(code, "request-block.blocked_" + what, message);
+/** The answers of one configuration, made once when it is parsed. */
+export class BlockedReplies {
+  readonly url: Reply;
+  readonly header: Reply;
+  readonly body: Reply;
+
+  constructor(code: u32, message: string) {
+    this.url = new Reply(code, "request-block.blocked_url", message);
+    this.header = new Reply(code, "request-block.blocked_header", message);
+    this.body = new Reply(code, "request-block.blocked_body", message);
+  }
 }
 
 export const BODY_TOO_LARGE = new Reply(413, "request-block.body_too_large", "request body too large to inspect");
