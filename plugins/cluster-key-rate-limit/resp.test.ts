@@ -4,11 +4,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileTestModule } from "../../test/support/asc.ts";
+import { loadTestHarness } from "../../test/support/asc.ts";
 
 interface Harness {
   memory: WebAssembly.Memory;
-  _initialize?: () => void;
   scratch(size: number): number;
   readReply(len: number): number;
   replyCount(): bigint;
@@ -21,10 +20,7 @@ const KIND = { Counted: 0, NoScript: 1, Error: 2, Malformed: 3 } as const;
 let h: Harness;
 
 beforeAll(async () => {
-  const bytes = await compileTestModule("plugins/cluster-key-rate-limit/test-support/resp-harness.ts", "cluster-key-rate-limit-resp");
-  const { instance } = await WebAssembly.instantiate(bytes, {});
-  h = instance.exports as unknown as Harness;
-  h._initialize?.();
+  h = await loadTestHarness<Harness>("plugins/cluster-key-rate-limit/test-support/resp-harness.ts", "cluster-key-rate-limit-resp");
 }, 60_000);
 
 function put(data: Uint8Array): number {

@@ -6,12 +6,11 @@
 // project's asc options.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileTestModule } from "../../test/support/asc.ts";
+import { loadTestHarness } from "../../test/support/asc.ts";
 import { rng, spell } from "./testing/json-spelling.ts";
 
 interface Harness {
   memory: WebAssembly.Memory;
-  _initialize(): void;
   inputBuffer(size: number): number;
   outputPtr(): number;
   outputLength(): number;
@@ -23,16 +22,13 @@ interface Harness {
 
 let h: Harness;
 beforeAll(async () => {
-  const wasm = await compileTestModule("plugins/common/testing/json-harness.ts", "json-harness");
-  const { instance } = await WebAssembly.instantiate(wasm, {
+  h = await loadTestHarness<Harness>("plugins/common/testing/json-harness.ts", "json-harness", {
     harness: {
       abort() {
         throw new Error("wasm abort in the json harness");
       },
     },
   });
-  h = instance.exports as unknown as Harness;
-  h._initialize();
 });
 
 const encoder = new TextEncoder();

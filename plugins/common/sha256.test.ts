@@ -4,11 +4,10 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileTestModule } from "../../test/support/asc.ts";
+import { loadTestHarness } from "../../test/support/asc.ts";
 
 interface Harness {
   memory: WebAssembly.Memory;
-  _initialize(): void;
   inputBuffer(size: number): number;
   digestOf(length: number): number;
 }
@@ -16,16 +15,13 @@ interface Harness {
 let harness: Harness;
 
 beforeAll(async () => {
-  const wasm = await compileTestModule("plugins/common/testing/sha256-harness.ts", "sha256-harness");
-  const { instance } = await WebAssembly.instantiate(wasm, {
+  harness = await loadTestHarness<Harness>("plugins/common/testing/sha256-harness.ts", "sha256-harness", {
     harness: {
       abort() {
         throw new Error("wasm abort in the sha256 harness");
       },
     },
   });
-  harness = instance.exports as unknown as Harness;
-  harness._initialize();
 });
 
 function sha256Hex(message: Uint8Array | string): string {

@@ -27,3 +27,15 @@ export async function compileTestModule(entry: string, name: string, extraArgs: 
   if (error) throw new Error(`asc ${entry}: ${error.message}\n${stderr}`);
   return new Uint8Array(readFileSync(join(ROOT, outFile)));
 }
+
+/**
+ * Compiles a test harness (see compileTestModule), instantiates it with `imports` and runs its start
+ * function: the harness's exports, typed as the test declares them.
+ */
+export async function loadTestHarness<H>(entry: string, name: string, imports: WebAssembly.Imports = {}): Promise<H> {
+  const bytes = await compileTestModule(entry, name);
+  const { instance } = await WebAssembly.instantiate(bytes as BufferSource, imports);
+  const exports = instance.exports as { _initialize?: () => void };
+  exports._initialize?.();
+  return exports as unknown as H;
+}

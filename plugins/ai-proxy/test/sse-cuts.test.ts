@@ -7,7 +7,7 @@
 // Below, the parser itself (sse.ts, compiled alone) against a reference parser written from the spec.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileTestModule } from "../../../test/support/asc.ts";
+import { loadTestHarness } from "../../../test/support/asc.ts";
 import { ManualClock } from "../../../host/index.ts";
 import { TestGateway } from "../../../host/testing/index.ts";
 import { tokenUsage } from "./support/gen-ai-metrics.ts";
@@ -138,7 +138,6 @@ describe.each(PATHS)("$name: a stream cut anywhere", (p) => {
 
 interface Harness {
   memory: WebAssembly.Memory;
-  _initialize?: () => void;
   scratch(size: number): number;
   reset(): void;
   feed(len: number): number;
@@ -179,10 +178,7 @@ const cutsOf = (b: Buffer) => (b.length < 2 ? fc.constant([] as number[]) : fc.u
 
 describe("SseParser (sse.ts) against the reference parser", () => {
   beforeAll(async () => {
-    const bytes = await compileTestModule("plugins/ai-proxy/test/support/sse-harness.ts", "ai-proxy-sse-harness");
-    const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {});
-    h = instance.exports as unknown as Harness;
-    h._initialize?.();
+    h = await loadTestHarness<Harness>("plugins/ai-proxy/test/support/sse-harness.ts", "ai-proxy-sse-harness");
   }, 120_000);
 
   it("reads the recorded-style streams as the reference does, in one piece", () => {

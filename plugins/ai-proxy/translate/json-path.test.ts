@@ -4,12 +4,11 @@
 // strings hold invalid UTF-8 and numbers spelled in every JSON way, where only the library is the judge.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileTestModule } from "../../../test/support/asc.ts";
+import { loadTestHarness } from "../../../test/support/asc.ts";
 import { rng, spell } from "../../common/testing/json-spelling.ts";
 
 interface Harness {
   memory: WebAssembly.Memory;
-  _initialize?(): void;
   inputBuffer(size: number): number;
   keyBuffer(units: number): number;
   outputBuffer(): number;
@@ -31,10 +30,7 @@ interface Harness {
 let h: Harness;
 
 beforeAll(async () => {
-  const bytes = await compileTestModule("plugins/ai-proxy/translate/testing/json-path-harness.ts", "ai-proxy-json-path-harness");
-  const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {});
-  h = instance.exports as unknown as Harness;
-  h._initialize?.();
+  h = await loadTestHarness<Harness>("plugins/ai-proxy/translate/testing/json-path-harness.ts", "ai-proxy-json-path-harness");
 }, 120_000);
 
 const KIND = ["absent", "object", "array", "string", "number", "true", "false", "null"] as const;

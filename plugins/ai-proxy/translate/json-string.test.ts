@@ -3,12 +3,11 @@
 // escapes, any Unicode, invalid UTF-8 included.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileTestModule } from "../../../test/support/asc.ts";
+import { loadTestHarness } from "../../../test/support/asc.ts";
 import { rng, spellString } from "../../common/testing/json-spelling.ts";
 
 interface Harness {
   memory: WebAssembly.Memory;
-  _initialize?(): void;
   inputBuffer(size: number): number;
   literal(len: number): number;
   output(which: number): number;
@@ -18,10 +17,7 @@ interface Harness {
 let h: Harness;
 
 beforeAll(async () => {
-  const bytes = await compileTestModule("plugins/ai-proxy/translate/testing/json-string-harness.ts", "ai-proxy-json-string-harness");
-  const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {});
-  h = instance.exports as unknown as Harness;
-  h._initialize?.();
+  h = await loadTestHarness<Harness>("plugins/ai-proxy/translate/testing/json-string-harness.ts", "ai-proxy-json-string-harness");
 }, 120_000);
 
 function put(bytes: Buffer): number {

@@ -8,12 +8,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileTestModule } from "../../../test/support/asc.ts";
+import { loadTestHarness } from "../../../test/support/asc.ts";
 import { RawNumber, rng, spell } from "../../common/testing/json-spelling.ts";
 
 interface Harness {
   memory: WebAssembly.Memory;
-  _initialize?(): void;
   start(kind: number): void;
   inputBuffer(size: number): number;
   feed(nameLength: number, dataLength: number): number;
@@ -31,8 +30,7 @@ let h: Harness;
 const NOW_NS = 1_767_225_001_000_000_000n;
 
 beforeAll(async () => {
-  const bytes = await compileTestModule("plugins/ai-proxy/translate/testing/stream-harness.ts", "ai-proxy-stream-harness");
-  const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {
+  h = await loadTestHarness<Harness>("plugins/ai-proxy/translate/testing/stream-harness.ts", "ai-proxy-stream-harness", {
     env: {
       // The translators stamp `created` with the host's clock: a fixed one here.
       proxy_get_current_time_nanoseconds(at: number) {
@@ -41,8 +39,6 @@ beforeAll(async () => {
       },
     },
   });
-  h = instance.exports as unknown as Harness;
-  h._initialize?.();
 }, 120_000);
 
 const CLIENT = 0, CLAUDE = 1, GEMINI = 2;
