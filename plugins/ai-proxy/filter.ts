@@ -423,8 +423,9 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     const contentTypeValue = res.header(H_CONTENT_TYPE);
     const contentType: string | null = contentTypeValue === null ? null : String.UTF8.decode(contentTypeValue);
     const translating = this.prepareResponse(pc, contentType);
-    // An error that is not JSON (Envoy's own 503/504 text) is put in the client's format too.
-    if (res.status >= 400 && (contentType === null || !contentType.includes("json"))) this.reshapeError = true;
+    // An error that is not JSON (Envoy's own 503/504 text) is put in the client's format too, as
+    // prepareResponse does for a direct answer; with `protocol: original` both pass it on as it came.
+    if (res.status >= 400 && !pc.original && (contentType === null || !contentType.includes("json"))) this.reshapeError = true;
     let body = res.body;
     const out = this.isSse ? this.streamBytes(body, true) : this.clientBody(body);
     if (out !== null) body = out;

@@ -147,6 +147,29 @@ describe("ai-proxy retryOnFailure", () => {
     expect(mock.requests.map((r) => r.headers["x-api-key"])).toEqual(["sk-ant-a", "sk-ant-b"]);
   });
 
+  // A retried request must end as the same request answered directly would: with `protocol: original`
+  // the client speaks the provider's API, so a provider's error page reaches it as sent; otherwise an
+  // error that is not JSON is put in the client's format. Both, answered directly and after a retry.
+  for (const protocol of ["original", "openai"]) {
+    it(`answers an error page after a retry as it answers one directly (protocol ${protocol})`, async () => {
+      const page = { status: 502, headers: { "content-type": "text/html" }, body: "<html>bad gateway</html>" };
+      mock = await new MockProvider((req) => (req.key === "first" ? openAiError(503, "overloaded") : page)).start();
+      const answers = [];
+      for (const apiTokens of [["second"], ["first", "second"]]) {
+        gw?.close();
+        gw = new TestGateway({
+          clusters: { [CLUSTER]: mock.cluster() },
+          plugins: [{ name: "ai-proxy", config: { provider: { type: "openai", protocol, apiTokens, retryOnFailure: { enabled: true, retryOnStatus: ["503"] } } } }],
+        });
+        const res = await ask(gw, 0);
+        answers.push([res.status, res.headers.get("content-type"), protocol === "original" ? res.text() : res.json().error.message]);
+      }
+      expect(mock.keys()).toEqual(["second", "first", "second"]);
+      const expected = protocol === "original" ? [502, "text/html", "<html>bad gateway</html>"] : [502, "application/json", "<html>bad gateway</html>"];
+      expect(answers).toEqual([expected, expected]);
+    });
+  }
+
   it("leaves answers whose status is not in retryOnStatus alone", async () => {
     const g = await setup(() => openAiError(400, "bad request"), { retry: { retryOnStatus: ["5.*", "429"] } });
     const res = await ask(g, 0);
