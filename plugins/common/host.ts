@@ -258,7 +258,7 @@ export function sendEncodedReply(status: u32, details: ArrayBuffer, body: ArrayB
 // ---- shared data
 
 export class SharedValue {
-  constructor(readonly value: ArrayBuffer, readonly cas: u32) {}
+  constructor(public value: ArrayBuffer, public cas: u32) {}
 }
 
 export function getSharedData(key: ArrayBuffer): SharedValue | null {
@@ -266,6 +266,23 @@ export function getSharedData(key: ArrayBuffer): SharedValue | null {
   if (r != Result.Ok) return null;
   const cas = load<u32>(OUT_U64);
   return new SharedValue(takeOut(), cas);
+}
+
+const PEEKED = new SharedValue(EMPTY, 0);
+
+/**
+ * getSharedData on loan, for an entry read only to be decoded (a counter): the value is valid only
+ * until the next `peek` read, and the object returned is the same one every time. Allocates nothing
+ * for values up to 1 KiB.
+ */
+export function peekSharedData(key: ArrayBuffer): SharedValue | null {
+  offerLoan();
+  const r = abi.proxy_get_shared_data(changetype<usize>(key), key.byteLength, OUT_PTR, OUT_SIZE, OUT_U64);
+  withdrawLoan();
+  if (r != Result.Ok) return null;
+  PEEKED.cas = load<u32>(OUT_U64);
+  PEEKED.value = takeLoaned();
+  return PEEKED;
 }
 
 /** Result.Ok, or Result.CasMismatch when someone else wrote since `cas` was read. */

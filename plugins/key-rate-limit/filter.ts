@@ -158,7 +158,8 @@ export class KeyRateLimitContext extends PluginContext<KeyRateLimitRoot> {
 
 /**
  * The request's key: the configured header, query parameter (percent-decoded) or consumer. Read on
- * loan: it is only looked up and hashed, never kept, and no other loaned read comes before its use.
+ * loan: it is only looked up and hashed, never kept, and both happen before the counter is read (on
+ * loan too).
  */
 function keyOf(c: RateLimitConfig): ArrayBuffer | null {
   if (c.source == KeySource.Header) return peekHeader(MapType.RequestHeaders, c.sourceName);

@@ -10,7 +10,7 @@
 //
 // `owner` serves the slot table of unlisted keys (see slot-table.ts): a slot holds the counter of
 // one key per window, identified by a 64-bit hash; listed keys have an entry of their own, owner 0.
-import { getSharedData, Result, setSharedData } from "../common/host";
+import { getSharedData, peekSharedData, Result, setSharedData } from "../common/host";
 import { windowStart } from "../common/rates";
 
 const STATE_SIZE = 24;
@@ -47,7 +47,8 @@ export class WindowCounter {
     const start = windowStart(nowMs, windowMs);
     this.windowEndMs = start + windowMs;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const current = getSharedData(key);
+      // On loan: decoded at once, and nothing else is read before the write.
+      const current = peekSharedData(key);
       let count: u32 = 0;
       let cas: u32 = 0;
       if (current !== null) {
