@@ -119,6 +119,14 @@ export function getHeaderPairs(map: MapType): ArrayBuffer {
   return r == Result.Ok ? takeOut() : EMPTY;
 }
 
+/** The whole map in the pairs encoding, on loan (as `peekHeader`): for a map searched and dropped. */
+export function peekHeaderPairs(map: MapType): ArrayBuffer {
+  offerLoan();
+  const r = abi.proxy_get_header_map_pairs(map, OUT_PTR, OUT_SIZE);
+  withdrawLoan();
+  return r == Result.Ok ? takeLoaned() : EMPTY;
+}
+
 /** Read-only view over a pairs-encoded buffer: count, then (key, value) byte ranges. */
 export class Pairs {
   readonly count: i32;

@@ -3,7 +3,7 @@
 // `max_body_bytes`. Each check also runs on the percent-decoded / JSON-unescaped form of what it reads.
 import { FilterDataStatusValues, FilterHeadersStatusValues, FilterTrailersStatusValues, RootContext } from "@solo-io/proxy-runtime";
 import { Fields } from "../common/config";
-import { BufferType, getBufferBytes, getHeaderPairs, MapType, peekHeader } from "../common/host";
+import { BufferType, getBufferBytes, MapType, peekHeader, peekHeaderPairs } from "../common/host";
 import { Regex } from "../common/match/index";
 import { PluginContext, PluginRoot } from "../common/plugin";
 import { Reply } from "../common/reply";
@@ -95,7 +95,8 @@ export class RequestBlockContext extends PluginContext<RequestBlockRoot> {
 
   /** Header rules match inside one header name or one value, as Higress's C++ plugin does. */
   private headersBlocked(needles: Regex): bool {
-    const pairs = getHeaderPairs(MapType.RequestHeaders);
+    // On loan: searched once and dropped (the :path read before it is no longer used).
+    const pairs = peekHeaderPairs(MapType.RequestHeaders);
     if (pairs.byteLength < 4) return false;
     const base = changetype<usize>(pairs);
     const count = load<u32>(base);

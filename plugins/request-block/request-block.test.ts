@@ -233,6 +233,16 @@ describe("block_headers", () => {
     expect(res.upstream!.headers.get("x-token")).toBe("secret");
   });
 
+  // Header maps of up to 1 KiB are read into one reused buffer (the loan), larger ones into memory of
+  // their own: an entry in the last header of maps on both sides of that size.
+  it.each([200, 1000, 3000])("blocks on the last header of a map with a %i-byte header before it", async (size) => {
+    const results = await sendAll(config, [
+      { headers: [["x-pad", "p".repeat(size)], ["x-last", "an evil-value"]] },
+      { headers: [["x-pad", "p".repeat(size)], ["x-last", "an evil-valu"]] },
+    ]);
+    expect(results.map(outcome)).toEqual(["request-block.blocked_header", "pass"]);
+  });
+
   it("never matches across two headers", async () => {
     expect((await sendAll({ block_headers: ["ab"] }, [{ headers: [["x-1", "a"], ["b", "2"]] }])).map(outcome)).toEqual(["pass"]);
   });
