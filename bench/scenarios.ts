@@ -217,6 +217,14 @@ export const PLUGINS: Scenario[] = [
     expect: { upstreamHeaders: { "x-mse-consumer": "consumer-3" } },
   },
   {
+    name: "as-key-auth-calls",
+    module: "key-auth-calls",
+    kind: "reference",
+    path: "AssemblyScript + proxy-runtime making key-auth/allowed's three host calls as key-auth does, no logic",
+    request: { ...PLAIN_REQUEST, route: "bench-route" },
+    expect: { upstreamHeaders: { "x-mse-consumer": "consumer-3" } },
+  },
+  {
     name: "key-auth/unknown-key",
     module: "key-auth",
     kind: "plugin",
