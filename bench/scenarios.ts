@@ -196,6 +196,21 @@ function aiProxyStream(events: number, memoryCheckpoints: [number, number]): Sce
   };
 }
 
+/**
+ * A reference row making key-auth/allowed's three host calls (route name, key header, x-mse-consumer)
+ * with no configuration and no logic; the module answers with the allowed consumer's name.
+ */
+function keyAuthCalls(name: string, module: string, how: string): Scenario {
+  return {
+    name,
+    module,
+    kind: "reference",
+    path: `key-auth/allowed's three host calls, ${how}, no logic`,
+    request: { ...PLAIN_REQUEST, route: "bench-route" },
+    expect: { upstreamHeaders: { "x-mse-consumer": "consumer-3" } },
+  };
+}
+
 export const PLUGINS: Scenario[] = [
   {
     name: "key-auth/allowed",
@@ -208,22 +223,8 @@ export const PLUGINS: Scenario[] = [
     maxHostFloorRatio: 7,
     maxSdkFloorRatio: 2,
   },
-  {
-    name: "wat-key-auth-calls",
-    module: "wat-key-auth-calls",
-    kind: "reference",
-    path: "hand-written WAT making key-auth/allowed's three host calls (route name, key header, x-mse-consumer), no logic",
-    request: { ...PLAIN_REQUEST, route: "bench-route" },
-    expect: { upstreamHeaders: { "x-mse-consumer": "consumer-3" } },
-  },
-  {
-    name: "as-key-auth-calls",
-    module: "key-auth-calls",
-    kind: "reference",
-    path: "AssemblyScript + proxy-runtime making key-auth/allowed's three host calls as key-auth does, no logic",
-    request: { ...PLAIN_REQUEST, route: "bench-route" },
-    expect: { upstreamHeaders: { "x-mse-consumer": "consumer-3" } },
-  },
+  keyAuthCalls("wat-key-auth-calls", "wat-key-auth-calls", "hand-written WAT making them, no SDK"),
+  keyAuthCalls("as-key-auth-calls", "key-auth-calls", "AssemblyScript + proxy-runtime making them as key-auth does"),
   {
     name: "key-auth/unknown-key",
     module: "key-auth",
