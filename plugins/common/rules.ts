@@ -6,7 +6,7 @@
 import { Context, RootContext } from "@solo-io/proxy-runtime";
 import { Fields, JSON, Problems } from "./config";
 import { bytesEqual } from "./bytes";
-import { getHeader, MapType, peekProperty } from "./host";
+import { EMPTY, getHeader, MapType, peekProperty } from "./host";
 
 export const enum MatchKind {
   Route = 0,
@@ -36,7 +36,7 @@ export class RequestFacts extends Context {
       // Higress serves `route_name`; current Envoy only `xds.route_name`.
       r = NAMES.property(ROUTE_NAME);
       if (r === null) r = NAMES.property(XDS_ROUTE_NAME);
-      if (r === null) r = EMPTY_NAME;
+      if (r === null) r = EMPTY;
       this.route = r;
     }
     return r;
@@ -47,7 +47,7 @@ export class RequestFacts extends Context {
     if (c === null) {
       c = NAMES.property(CLUSTER_NAME);
       if (c === null) c = NAMES.property(XDS_CLUSTER_NAME);
-      if (c === null) c = EMPTY_NAME;
+      if (c === null) c = EMPTY;
       this.cluster = c;
     }
     return c;
@@ -94,7 +94,6 @@ class NameTable {
 }
 
 const NAMES = new NameTable(32);
-const EMPTY_NAME = new ArrayBuffer(0);
 
 const ROUTE_NAME = String.UTF8.encode("route_name");
 const XDS_ROUTE_NAME = String.UTF8.encode("xds\0route_name");
