@@ -26,6 +26,24 @@ function lowerRange(src: Uint8Array, start: number, len: number): Buffer {
 }
 
 /**
+ * Index of the first of `names` (stored lowercase) that equals src[start, start+len) ignoring ASCII
+ * case, from index `from`; -1 if none. Reading the name straight from guest memory spares a Buffer.
+ */
+function indexOfName(names: readonly Uint8Array[], src: Uint8Array, start: number, len: number, from = 0): number {
+  outer: for (let i = from; i < names.length; i++) {
+    const k = names[i];
+    if (k.length !== len) continue;
+    for (let j = 0; j < len; j++) {
+      let c = src[start + j];
+      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+      if (k[j] !== c) continue outer;
+    }
+    return i;
+  }
+  return -1;
+}
+
+/**
  * Header names as the maps store them (lowercased), each kept once. Plugins add the same few names on
  * every request, and a stored name is never modified in place, so maps can share one Buffer per name
  * instead of allocating a copy per call. Bounded: past `capacity` names the oldest gives way.
@@ -39,16 +57,8 @@ class NameTable {
   /** The stored form of the name at src[start, start+len). */
   lower(src: Uint8Array, start: number, len: number): Buffer {
     const names = this.names;
-    outer: for (let i = 0; i < names.length; i++) {
-      const k = names[i];
-      if (k.length !== len) continue;
-      for (let j = 0; j < len; j++) {
-        let c = src[start + j];
-        if (c >= 0x41 && c <= 0x5a) c |= 0x20;
-        if (k[j] !== c) continue outer;
-      }
-      return k;
-    }
+    const i = indexOfName(names, src, start, len);
+    if (i >= 0) return names[i];
     const name = lowerRange(src, start, len);
     if (names.length < this.capacity) names.push(name);
     else names[this.next] = name;
@@ -103,22 +113,9 @@ export class HeaderMap {
     return this.indexOfRange(key, 0, key.length, from);
   }
 
-  /**
-   * Index of the first entry whose key equals src[start, start+len) ignoring ASCII case; -1 if none.
-   * Reading the key straight from guest memory spares the host a Buffer per call.
-   */
+  /** Index of the first entry whose key equals src[start, start+len) ignoring ASCII case; -1 if none. */
   indexOfRange(src: Uint8Array, start: number, len: number, from = 0): number {
-    outer: for (let i = from; i < this.keys.length; i++) {
-      const k = this.keys[i];
-      if (k.length !== len) continue;
-      for (let j = 0; j < len; j++) {
-        let c = src[start + j];
-        if (c >= 0x41 && c <= 0x5a) c |= 0x20;
-        if (k[j] !== c) continue outer;
-      }
-      return i;
-    }
-    return -1;
+    return indexOfName(this.keys, src, start, len, from);
   }
 
   /** The first value of the key at src[start, start+len), or undefined. */
