@@ -34,9 +34,9 @@ export class BodyBuffer {
     return this.joined.length + this.pendingBytes;
   }
 
-  /** Buffers a chunk (copied: the caller may reuse its memory). */
-  append(data: Uint8Array): void {
-    this.pending.push(Buffer.from(data));
+  /** Buffers a chunk the caller hands over (never modified in place here, so it is not copied). */
+  append(data: Buffer): void {
+    this.pending.push(data);
     this.pendingBytes += data.length;
   }
 
@@ -58,7 +58,7 @@ export class BodyBuffer {
       return WasmResult.Ok;
     }
     if (start >= this.size) {
-      this.append(data);
+      this.append(Buffer.from(data));
       return WasmResult.Ok;
     }
     return WasmResult.BadArgument;
