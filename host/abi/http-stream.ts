@@ -65,12 +65,11 @@ export function httpStreamImports(vm: WasmVm): ImportTable {
       // Envoy answers an unavailable map with an empty one here (not BadArgument).
       if (!map || map.size === 0) return vm.copyOut(EMPTY, ptrPtr, sizePtr);
       const size = map.encodedSize;
-      const ptr = vm.allocate(size);
-      if (ptr === 0 || !mem().inBounds(ptr, size)) return R.InvalidMemoryAccess;
+      const ptr = vm.allocateOut(size);
+      if (ptr < 0) return R.InvalidMemoryAccess;
       const m = mem();
       map.encodeInto(m.u8, m.dv, ptr);
-      if (!m.writeU32(ptrPtr, ptr) || !m.writeU32(sizePtr, size)) return R.InvalidMemoryAccess;
-      return R.Ok;
+      return vm.writePointerSize(ptrPtr, sizePtr, ptr, size);
     },
 
     proxy_set_header_map_pairs(type: number, ptr: number, size: number) {

@@ -205,11 +205,6 @@ export class WasmVm {
     this.services.log.write({ level: "critical", plugin: this.label, message: this.failure });
   }
 
-  /** Host→module memory: the module's malloc. Returns 0 if it could not allocate. */
-  allocate(size: number): number {
-    return this.malloc(size) >>> 0;
-  }
-
   /**
    * cpp-host's copyToPointerSize: allocates in the module, copies, and writes the pointer and size to
    * the module's out-parameters. An empty value is (0, 0) without an allocation.
@@ -241,15 +236,16 @@ export class WasmVm {
     return this.writePointerSize(ptrPtr, sizePtr, ptr, n);
   }
 
-  /** The module's buffer for an n-byte copyOut: 0 when n is 0 (no allocation), -1 when malloc failed or lied. */
-  private allocateOut(n: number): number {
+  /** The module's buffer for an n-byte answer: 0 when n is 0 (no allocation), -1 when malloc failed or lied. */
+  allocateOut(n: number): number {
     if (n === 0) return 0;
     const ptr = this.malloc(n) >>> 0;
     // Check against the view after malloc: it may have grown (and so replaced) the memory.
     return ptr !== 0 && this.mem.inBounds(ptr, n) ? ptr : -1;
   }
 
-  private writePointerSize(ptrPtr: number, sizePtr: number, ptr: number, size: number): number {
+  /** Writes an answer's pointer and size to the module's out-parameters. */
+  writePointerSize(ptrPtr: number, sizePtr: number, ptr: number, size: number): number {
     const m = this.mem;
     if (!m.writeU32(ptrPtr, ptr) || !m.writeU32(sizePtr, size)) return WasmResult.InvalidMemoryAccess;
     return WasmResult.Ok;
