@@ -253,7 +253,7 @@ export class ProxiedStream implements StreamSink {
       path: this.path,
       protocol: `HTTP/${this.req.httpVersion}`,
       status: this.stream.info.responseCode ?? 0,
-      details: this.stream.info.responseCodeDetails ?? (this.upstreamHeadersReceived ? "via_upstream" : null),
+      details: this.stream.info.responseCodeDetails ?? null,
       route: this.stream.info.routeName,
       cluster: this.clusterName,
       consumer: reqHeaders?.get("x-mse-consumer"),
