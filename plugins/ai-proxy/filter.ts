@@ -7,6 +7,7 @@
 import { FilterDataStatusValues, FilterHeadersStatusValues, RootContext } from "@solo-io/proxy-runtime";
 import { Fields } from "../common/config";
 import { checkJson } from "../common/json-check";
+import { isJson } from "../common/json-valid";
 import { JSON, JsonWriter, parseValid } from "../common/json-writer";
 import {
   BufferType, getBufferBytes, getHeaderString, MapType, nowNanos, removeHeader, replaceHeader,
@@ -489,7 +490,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (translator !== null) {
       openAi = translator.body(body, this.status);
       copyUsage(translator.usage, this.usage);
-    } else if (this.status < 300 && checkJson(changetype<usize>(body), body.byteLength).length == 0) {
+    } else if (this.status < 300 && isJson(changetype<usize>(body), body.byteLength)) {
       // Only the usage member is read, not the whole answer.
       readUsageMember(body, this.usage);
     }
@@ -529,7 +530,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (found.error) this.streamFailed = true;
     for (let i = 0; i < found.usageData.length; i++) {
       const data = found.usageData[i];
-      if (checkJson(changetype<usize>(data), data.byteLength).length == 0) readUsageMember(data, this.usage);
+      if (isJson(changetype<usize>(data), data.byteLength)) readUsageMember(data, this.usage);
     }
     if (!end || this.sawDone) return null;
     this.streamBroken = true;
