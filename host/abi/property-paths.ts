@@ -4,9 +4,9 @@
 import { streamGetter } from "../stream/properties.ts";
 import { pluginGetter, splitPath, type PropertyPath } from "../vm/property-path.ts";
 
-export function resolvePath(path: string): PropertyPath {
+function resolvePath(path: string): PropertyPath {
   const parts = splitPath(path);
-  return { parts, plugin: pluginGetter(parts), stream: streamGetter(parts) };
+  return { plugin: pluginGetter(parts), stream: streamGetter(parts) };
 }
 
 export class PropertyPaths {

@@ -100,7 +100,7 @@ const STREAM_PROPERTIES = new Map<string, Getter>([
 ]);
 
 /** Heads whose paths are all listed above (or header lookups): anything else under them is NotFound. */
-const KNOWN_HEADS = new Set(["request", "response", "source", "destination", "upstream", "connection", "xds"]);
+const KNOWN_HEADS = new Set([...STREAM_PROPERTIES.keys()].filter((k) => k.includes("\0")).map((k) => k.split("\0")[0]));
 
 const notFound: Getter = () => undefined;
 

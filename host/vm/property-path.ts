@@ -8,7 +8,6 @@ import type { PluginIdentity } from "./context.ts";
 export type PropertyBytes = Uint8Array | string | undefined;
 
 export interface PropertyPath {
-  readonly parts: readonly string[];
   /** Set when the path names a property of the plugin (readable from every context). */
   readonly plugin: ((plugin: PluginIdentity) => string) | null;
   /** What the path names on a stream (only stream contexts have one). */
