@@ -3,10 +3,11 @@
 // upstream response to the filters; its own local replies, and other filters', carry their reason instead
 // (request_payload_too_large, upstream_response_timeout, upstream_reset_before_response_started{…},
 // no_healthy_upstream, request-block.blocked_body, …), readable as `response.code_details`.
-import { getProperty } from "../common/host";
+import { bytesEqual } from "../common/bytes";
+import { peekProperty } from "../common/host";
 
 const CODE_DETAILS = String.UTF8.encode("response\0code_details");
-const VIA_UPSTREAM = "via_upstream";
+const VIA_UPSTREAM = String.UTF8.encode("via_upstream");
 const DETAILS_PREFIX = "envoy_";
 
 // The router's replies when an attempt to reach the provider failed: the provider was unreachable, reset
@@ -62,8 +63,8 @@ export class EnvoyReply {
 
 /** The reply at hand if Envoy or a filter generated it; null when it came from upstream, or when the host names no details (treated as upstream). */
 export function envoyReply(): EnvoyReply | null {
-  const raw = getProperty(CODE_DETAILS);
-  if (raw === null || raw.byteLength == 0) return null;
-  const details = String.UTF8.decode(raw);
-  return details == VIA_UPSTREAM ? null : new EnvoyReply(details);
+  // Read on every response: on loan, compared as bytes, decoded (before the next peek) only for a reply of Envoy's.
+  const raw = peekProperty(CODE_DETAILS);
+  if (raw === null || raw.byteLength == 0 || bytesEqual(raw, VIA_UPSTREAM)) return null;
+  return new EnvoyReply(String.UTF8.decode(raw));
 }
