@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { tarSingleFile, gzipDeterministic } from "./deterministic-archive.ts";
 import * as MT from "./media-types.ts";
-import type { PluginSource } from "./plugin-source.ts";
+import type { ImageVariant, PluginSource } from "./plugin-source.ts";
 
 export interface Descriptor {
   mediaType: string;
@@ -25,8 +25,7 @@ export interface BuiltImage {
   blobs: Descriptor[];
 }
 
-export type ImageVariant = "higress" | "istio";
-export const VARIANTS: readonly ImageVariant[] = ["higress", "istio"];
+export { VARIANTS, type ImageVariant } from "./plugin-source.ts";
 
 export interface BuiltPlugin {
   name: string;

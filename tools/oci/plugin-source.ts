@@ -9,8 +9,9 @@ import { parse as parseYaml } from "yaml";
 import { Ajv } from "ajv";
 import { describeErrors } from "./schema-validation.ts";
 
-export type Gateway = "higress" | "istio";
-const ALL_GATEWAYS: Gateway[] = ["higress", "istio"];
+/** The gateways a plugin can run on; each gets its own image variant. */
+export type ImageVariant = "higress" | "istio";
+export const VARIANTS: readonly ImageVariant[] = ["higress", "istio"];
 
 export const PHASES = ["UNSPECIFIED_PHASE", "AUTHN", "AUTHZ", "STATS"] as const;
 export type Phase = (typeof PHASES)[number];
@@ -36,7 +37,7 @@ const SPEC_YAML_SCHEMA = {
         contact: { type: "object" },
         // An extension of ours (x- like Higress's own x-title-i18n): the gateways whose Envoy provides
         // every host function the module imports. Absent means both.
-        "x-gateways": { type: "array", minItems: 1, uniqueItems: true, items: { enum: ["higress", "istio"] }, contains: { const: "higress" } },
+        "x-gateways": { type: "array", minItems: 1, uniqueItems: true, items: { enum: [...VARIANTS] }, contains: { const: "higress" } },
       },
     },
     spec: {
@@ -83,7 +84,7 @@ export interface PluginSource {
   title: string;
   description: string;
   /** Where the module loads: every plugin runs on Higress; Istio's Envoy lacks Higress's extensions. */
-  gateways: Gateway[];
+  gateways: readonly ImageVariant[];
   /** The parsed spec.yaml (for the config schemas). */
   spec: any;
   specYaml: ImageFile;
@@ -133,7 +134,7 @@ export function readPluginSource(pluginsDir: string, name: string, buildDir: str
     priority: spec.spec.priority,
     title: spec.info.title,
     description: spec.info.description,
-    gateways: spec.info["x-gateways"] ?? ALL_GATEWAYS,
+    gateways: spec.info["x-gateways"] ?? VARIANTS,
     spec,
     specYaml: { name: "spec.yaml", bytes: new Uint8Array(specBytes) },
     readmes: ["README.md", ...translated].map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) })),
