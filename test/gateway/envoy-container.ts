@@ -4,7 +4,6 @@
 // runtime (Docker Engine, Podman); Docker Desktop's VM does not share the host's loopback.
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-export { freePort } from "../../host/testing/ports.ts";
 import { GenericContainer, ImageName, Wait, getContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
 
 /** Pinned: a current Envoy release (1.37 line). Override with ENVOY_IMAGE. */
