@@ -78,10 +78,6 @@ export class SseEvent {
     for (let i = 0; i < n; i++) if (<u32>load<u8>(p + i) != <u32>load<u16>(units + (<usize>i << 1))) return false;
     return true;
   }
-
-  dataString(): string {
-    return String.UTF8.decodeUnsafe(this.dataPtr, this.dataLength);
-  }
 }
 
 /** What a pass-through scan of a chunk found (see SseParser.scan). */
@@ -339,10 +335,6 @@ export class SseWriter {
 
   close(): void {
     this.out.byte(0x0a).byte(0x0a);
-  }
-
-  get isEmpty(): bool {
-    return this.out.length == 0;
   }
 
   /** The bytes written so far: `length` of them from `dataStart` (which moves when the buffer grows). */

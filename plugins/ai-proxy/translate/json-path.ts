@@ -224,11 +224,6 @@ export class JsonView {
     return found;
   }
 
-  /** Member `key` as an integer (see integer()); -1 when absent or not a number (as a parse reads). */
-  integerMember(obj: i32, key: string): i64 {
-    return this.integerOr(this.member(obj, key), -1);
-  }
-
   /** The value at `at` as an integer when it is a number, else `fallback`. */
   integerOr(at: i32, fallback: i64): i64 {
     return this.kind(at) == Kind.Number ? this.integer(at) : fallback;

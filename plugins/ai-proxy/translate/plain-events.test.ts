@@ -23,7 +23,6 @@ interface Harness {
   usageOutput(which: number): bigint;
   complete(which: number): number;
   takesPlain(nameLength: number, dataLength: number): number;
-  plainEvents(): number;
 }
 
 let h: Harness;

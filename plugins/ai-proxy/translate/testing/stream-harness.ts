@@ -22,12 +22,9 @@ let claude: ClaudeToOpenAi[] = [];
 let gemini: GeminiToOpenAi[] = [];
 let input = new ArrayBuffer(256);
 let outputs: ArrayBuffer[] = [new ArrayBuffer(0), new ArrayBuffer(0)];
-/** Events the byte-level reading handled on the plugin's side (the rest went to the tree). */
-let plainCount = 0;
 
 export function start(which: i32): void {
   kind = which;
-  plainCount = 0;
   client = [new ClientTranslator("claude-client-model", true), new ClientTranslator("claude-client-model", true)];
   claude = [new ClaudeToOpenAi("gpt-client-model"), new ClaudeToOpenAi("gpt-client-model")];
   gemini = [new GeminiToOpenAi("gemini-client-model"), new GeminiToOpenAi("gemini-client-model")];
@@ -112,11 +109,5 @@ export function takesPlain(nameLength: i32, dataLength: i32): bool {
   ev.data = input.slice(nameLength, nameLength + dataLength);
   const doc = JsonView.of(ev.data);
   const scratch = new SseWriter();
-  const taken = kind == 0 ? new ClientTranslator("m", true).plainChunk(doc, scratch) : kind == 1 ? new ClaudeToOpenAi("m").plainEvent(ev, doc, scratch) : new GeminiToOpenAi("m").plainChunk(doc, scratch);
-  if (taken) plainCount++;
-  return taken;
-}
-
-export function plainEvents(): i32 {
-  return plainCount;
+  return kind == 0 ? new ClientTranslator("m", true).plainChunk(doc, scratch) : kind == 1 ? new ClaudeToOpenAi("m").plainEvent(ev, doc, scratch) : new GeminiToOpenAi("m").plainChunk(doc, scratch);
 }
