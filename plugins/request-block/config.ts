@@ -17,9 +17,6 @@ export const enum Oversize {
 }
 
 export class BlockConfig {
-  caseSensitive: bool = true;
-  blockedCode: u32 = 403;
-  blockedMessage: string = "";
   /** block_exact_urls as a literal set (full match); the other lists are searched for. */
   exact: Regex | null = null;
   regexes: Regex[] = [];
@@ -28,8 +25,9 @@ export class BlockConfig {
   bodyNeedles: Regex | null = null;
   maxBodyBytes: u32 = 1024 * 1024;
   oversize: Oversize = Oversize.Allow;
-  /** The answers for blocked_code and blocked_message, set once the configuration is valid. */
-  replies: BlockedReplies | null = null;
+
+  /** `replies` answers for blocked_code with blocked_message. */
+  constructor(readonly replies: BlockedReplies) {}
 }
 
 /** One list as a literal set: `search` finds a needle in the text, `fullMatch` tells the text is one. */
@@ -41,16 +39,15 @@ function needles(f: Fields, field: string, list: string[] | null, caseInsensitiv
 }
 
 export function parseBlock(f: Fields): BlockConfig | null {
-  const c = new BlockConfig();
-  c.caseSensitive = f.bool("case_sensitive", true);
-  c.blockedCode = <u32>f.integer("blocked_code", 403, 100, 599);
+  const caseSensitive = f.bool("case_sensitive", true);
+  const code = <u32>f.integer("blocked_code", 403, 100, 599);
   const message = f.string("blocked_message", "");
-  if (message !== null) c.blockedMessage = message;
+  const c = new BlockConfig(new BlockedReplies(code, message !== null ? message : ""));
   c.maxBodyBytes = <u32>f.integer("max_body_bytes", 1024 * 1024, 1, 0x7fffffff);
   const oversize = f.string("oversize_body", "allow");
   if (oversize == "block") c.oversize = Oversize.Block;
   else if (oversize != "allow" && oversize !== null) f.fail("oversize_body", "must be \"allow\" or \"block\"");
-  const insensitive = !c.caseSensitive;
+  const insensitive = !caseSensitive;
 
   c.exact = needles(f, "block_exact_urls", f.strings("block_exact_urls"), insensitive);
   const patterns = f.strings("block_regexp_urls");
@@ -73,7 +70,6 @@ export function parseBlock(f: Fields): BlockConfig | null {
     f.fail("block_urls", NOTHING_TO_BLOCK);
     return null;
   }
-  c.replies = new BlockedReplies(c.blockedCode, c.blockedMessage);
   return c;
 }
 

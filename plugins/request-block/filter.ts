@@ -82,11 +82,11 @@ export class RequestBlockContext extends PluginContext<RequestBlockRoot> {
         if (!hit && hasPercent(changetype<usize>(path), path.byteLength)) {
           hit = urlBlocked(c, percentDecode(changetype<usize>(path), path.byteLength));
         }
-        if (hit) return this.block(c.replies!.url);
+        if (hit) return this.block(c.replies.url);
       }
     }
     const headerNeedles = c.headerNeedles;
-    if (headerNeedles !== null && this.headersBlocked(headerNeedles)) return this.block(c.replies!.header);
+    if (headerNeedles !== null && this.headersBlocked(headerNeedles)) return this.block(c.replies.header);
     // Body rules need the whole body; headers go on (holding them would stop Envoy from delivering
     // the body to us at all) and the body is held until it has been checked.
     this.inspecting = c.bodyNeedles !== null && !end_of_stream;
@@ -134,7 +134,7 @@ export class RequestBlockContext extends PluginContext<RequestBlockRoot> {
     this.inspecting = false;
     const body = getBufferBytes(BufferType.RequestBody, 0, size);
     if (textBlocked(this.config!.bodyNeedles!, body)) {
-      this.block(this.config!.replies!.body);
+      this.block(this.config!.replies.body);
       return true;
     }
     return false;
