@@ -12,10 +12,6 @@ export function bytesEqual(a: ArrayBuffer, b: ArrayBuffer): bool {
   return a.byteLength == b.byteLength && memory.compare(changetype<usize>(a), changetype<usize>(b), a.byteLength) == 0;
 }
 
-export function startsWith(hay: ArrayBuffer, prefix: ArrayBuffer): bool {
-  return hay.byteLength >= prefix.byteLength && memory.compare(changetype<usize>(hay), changetype<usize>(prefix), prefix.byteLength) == 0;
-}
-
 /** FNV-1a over bytes: a cheap hash for in-memory tables (not for anything security-relevant). */
 export function fnv1a(ptr: usize, len: i32): u32 {
   let h: u32 = 0x811c9dc5;

@@ -7,7 +7,6 @@ import { parseJson } from "./json-check";
 
 export { JSON };
 
-/** Collects the first configuration problem. */
 /** "a, b or c": field names a message offers as alternatives (built when a message needs it). */
 export function alternatives(names: string[]): string {
   const last = names.length - 1;
@@ -16,6 +15,7 @@ export function alternatives(names: string[]): string {
   return last > 0 ? list + " or " + names[last] : list;
 }
 
+/** Collects the first configuration problem. */
 export class Problems {
   message: string = "";
 

@@ -58,7 +58,7 @@ export class RequestFacts extends Context {
     let h = this.host;
     if (h === null) {
       const authority = getHeader(MapType.RequestHeaders, AUTHORITY);
-      h = authority === null ? new ArrayBuffer(0) : stripPort(authority);
+      h = authority === null ? EMPTY : stripPort(authority);
       this.host = h;
     }
     return h!;
