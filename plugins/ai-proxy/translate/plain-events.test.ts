@@ -22,6 +22,7 @@ interface Harness {
   usageInput(which: number): bigint;
   usageOutput(which: number): bigint;
   complete(which: number): number;
+  failed(which: number): number;
   takesPlain(nameLength: number, dataLength: number): number;
 }
 
@@ -75,6 +76,7 @@ function run(kind: number, events: Event[], complete = true): number {
   expect(h.usageInput(0)).toBe(h.usageInput(1));
   expect(h.usageOutput(0)).toBe(h.usageOutput(1));
   expect(h.complete(0)).toBe(h.complete(1));
+  expect(h.failed(0)).toBe(h.failed(1));
   return plain;
 }
 
@@ -163,6 +165,9 @@ const openAiChunk = fc.record({
   choices: fc.oneof({ arbitrary: fc.array(openAiChoice, { minLength: 1, maxLength: 1 }), weight: 8 }, { arbitrary: fc.array(openAiChoice, { maxLength: 3 }), weight: 2 }, { arbitrary: junk, weight: 1 }),
   usage: fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: fc.constant(null), weight: 1 }, { arbitrary: openAiUsage, weight: 2 }, { arbitrary: junk, weight: 1 }),
 });
+/** OpenAI's in-stream error, `{"error":{…}}` without choices: it fails the stream, and both readings must agree on that. */
+const openAiError = fc.record({ error: usually(fc.record({ message: usually(text), type: usually(fc.constantFrom("server_error", "rate_limit_error")) })) });
+const openAiEvent = fc.oneof({ arbitrary: openAiChunk, weight: 12 }, { arbitrary: openAiError, weight: 1 });
 
 const claudeUsage = fc.record({ input_tokens: maybe(count), cache_creation_input_tokens: maybe(count), cache_read_input_tokens: maybe(count), output_tokens: maybe(count) });
 const CLAUDE_TYPES = ["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop", "ping", "error", "surprise"] as const;
@@ -226,16 +231,19 @@ function events<T>(shape: fc.Arbitrary<T>, toEvent: (value: T, r: () => number) 
 
 describe("random streams", () => {
   it("OpenAI chunks → Anthropic events: the same bytes either way", () => {
-    let plain = 0, total = 0;
+    let plain = 0, total = 0, failed = 0;
     fc.assert(
-      fc.property(events(openAiChunk, (c, r) => ({ name: "", data: Buffer.from(spell(c, r)) })), fc.boolean(), (evs, complete) => {
+      fc.property(events(openAiEvent, (c, r) => ({ name: "", data: Buffer.from(spell(c, r)) })), fc.boolean(), (evs, complete) => {
         plain += run(CLIENT, evs, complete);
         total += evs.length;
+        if (h.failed(0)) failed++;
       }),
       { numRuns: 300 },
     );
     // Most random chunks have the usual shape: the byte-level reading must have been exercised.
     expect(plain).toBeGreaterThan(total / 3);
+    // Some streams carried an error: the failure states were compared, not only two untouched flags.
+    expect(failed).toBeGreaterThan(0);
   });
 
   it("Anthropic events → OpenAI chunks: the same bytes either way", () => {

@@ -86,7 +86,7 @@ export function outputLength(which: i32): i32 {
   return outputs[which].byteLength;
 }
 
-/** Token counts and completeness as translator `which` (0 plugin's way, 1 tree) has them. */
+/** Token counts, completeness and failure as translator `which` (0 plugin's way, 1 tree) has them. */
 export function usageInput(which: i32): i64 {
   return kind == 0 ? client[which].usage.input : kind == 1 ? claude[which].usage.input : gemini[which].usage.input;
 }
@@ -95,8 +95,14 @@ export function usageOutput(which: i32): i64 {
   return kind == 0 ? client[which].usage.output : kind == 1 ? claude[which].usage.output : gemini[which].usage.output;
 }
 
+/** Whether the provider's stream said it is complete. False for the client translator, which keeps no such state (its caller tells end() whether [DONE] came). */
 export function complete(which: i32): bool {
   return kind == 0 ? false : kind == 1 ? claude[which].complete : gemini[which].complete;
+}
+
+/** Whether the stream reported an error (every translator keeps this). */
+export function failed(which: i32): bool {
+  return kind == 0 ? client[which].failed : kind == 1 ? claude[which].failed : gemini[which].failed;
 }
 
 /**
