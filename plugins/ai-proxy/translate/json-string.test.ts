@@ -36,7 +36,9 @@ function writeBoth(literal: Buffer): [string, string] | null {
 
 function expectSameLiteral(literal: Buffer): void {
   const both = writeBoth(literal);
-  if (both) expect(both[0], `literal ${JSON.stringify(literal.toString("latin1"))}`).toBe(both[1]);
+  // Every literal given here is meant to be valid: one refused would otherwise pass unchecked.
+  expect(both, `literal ${JSON.stringify(literal.toString("latin1"))} is valid`).not.toBeNull();
+  expect(both![0], `literal ${JSON.stringify(literal.toString("latin1"))}`).toBe(both![1]);
 }
 
 // Byte sequences around the edges of well-formed UTF-8 (Unicode table 3-7), valid and not.
