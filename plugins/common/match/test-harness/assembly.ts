@@ -3,7 +3,7 @@
 // numbers or in the output buffer. Handles index module-level registries (fine for a test harness).
 import "../../testing/abort-to-host";
 import { ByteBuffer } from "../byte-buffer";
-import { compileLiteralSet, compileRegex, Regex } from "../index";
+import { compileLiteralSet, compileRegex, Regex, RegexCompileResult } from "../index";
 
 const regexes = new Array<Regex | null>();
 let scratchBuffer = new ByteBuffer(1024);
@@ -34,9 +34,8 @@ function setOutput(s: string): void {
 
 // ---- Regex ----
 
-/** Compiles the UTF-8 pattern; returns a handle, or -1 with the error text in the output buffer. */
-export function regexCompile(ptr: usize, len: i32, flags: u32): i32 {
-  const result = compileRegex(text(ptr, len), flags);
+/** A compiled regex's handle, or -1 with the error text in the output buffer. */
+function register(result: RegexCompileResult): i32 {
   const regex = result.regex;
   if (regex === null) {
     setOutput(result.error);
@@ -46,6 +45,11 @@ export function regexCompile(ptr: usize, len: i32, flags: u32): i32 {
   return regexes.length - 1;
 }
 
+/** Compiles the UTF-8 pattern; returns a handle, or -1 with the error text in the output buffer. */
+export function regexCompile(ptr: usize, len: i32, flags: u32): i32 {
+  return register(compileRegex(text(ptr, len), flags));
+}
+
 /**
  * compileLiteralSet over needles encoded as u32 count, then per needle u32 length + bytes (each
  * needle's bytes decoded as UTF-8, so WTF-8 bytes give lone surrogates); a regex handle, or -1 with
@@ -53,22 +57,19 @@ export function regexCompile(ptr: usize, len: i32, flags: u32): i32 {
  */
 export function literalSetCompile(ptr: usize, len: i32, flags: u32): i32 {
   const needles = new Array<string>();
+  const end = ptr + <usize>len;
+  if (len < 4) return -2;
   const count = load<u32>(ptr);
   let at: usize = ptr + 4;
   for (let i: u32 = 0; i < count; i++) {
-    const n = <i32>load<u32>(at);
-    needles.push(String.UTF8.decodeUnsafe(at + 4, <usize>n));
-    at += 4 + <usize>n;
+    // Checked before each read: a malformed encoding must not make the harness read past its input.
+    if (at + 4 > end) return -2;
+    const n = <usize>load<u32>(at);
+    if (at + 4 + n > end) return -2;
+    needles.push(String.UTF8.decodeUnsafe(at + 4, n));
+    at += 4 + n;
   }
-  if (<i32>(at - ptr) > len) return -2;
-  const result = compileLiteralSet(needles, flags);
-  const regex = result.regex;
-  if (regex === null) {
-    setOutput(result.error);
-    return -1;
-  }
-  regexes.push(regex);
-  return regexes.length - 1;
+  return register(compileLiteralSet(needles, flags));
 }
 
 /** Error offset of compiling the pattern (-1 when it compiles). */
