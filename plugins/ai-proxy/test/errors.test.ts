@@ -217,13 +217,23 @@ describe("errors through a real gateway, as the official SDKs see them", () => {
     expect(a.error).toEqual(anthropicError("request_too_large", "Payload Too Large"));
   });
 
-  it("counts the router's 503 and 504 and Envoy's 413 above under what Envoy did, none as the provider's", async () => {
-    const errors = (await live.prometheus()).split("\n").filter((l) => l.startsWith("gen_ai_client_errors{"));
-    const byType = (t: string) => errors.filter((l) => l.includes(`error_type="${t}"`)).reduce((n, l) => n + Number(l.split(" ").pop()), 0);
-    expect(byType("envoy_upstream_reset_before_response_started")).toBe(2);
-    expect(byType("envoy_upstream_response_timeout")).toBe(2);
-    expect(byType("envoy_request_payload_too_large")).toBe(2);
-    expect(errors.filter((l) => /error_type="(upstream_error|413|503|504)"/.test(l))).toEqual([]);
+  it("counts the router's 503 and 504 and Envoy's 413 under what Envoy did, none as the provider's", async () => {
+    // Its own requests, one of each per SDK: the counts are what they added, whatever ran before.
+    const errors = async () => (await live.prometheus()).split("\n").filter((l) => l.startsWith("gen_ai_client_errors{"));
+    const byType = (lines: string[], t: string) => lines.filter((l) => l.includes(`error_type="${t}"`)).reduce((n, l) => n + Number(l.split(" ").pop()), 0);
+    const before = await errors();
+    scripted.handler = () => ({ delayMs: 1500, headers: { "content-type": "application/json" }, chunks: ["{}"] });
+    const long = [{ role: "user" as const, content: "x".repeat(20_000) }];
+    for (const [upstream, messages] of [["closed", chat.messages], ["slow", chat.messages], ["scripted", long]] as const) {
+      await raised(openai(live, upstream).chat.completions.create({ ...chat, messages }));
+      await raised(anthropic(live, upstream).messages.create({ ...message, messages }));
+    }
+    const after = await errors();
+    const added = (t: string) => byType(after, t) - byType(before, t);
+    expect(added("envoy_upstream_reset_before_response_started")).toBe(2);
+    expect(added("envoy_upstream_response_timeout")).toBe(2);
+    expect(added("envoy_request_payload_too_large")).toBe(2);
+    expect(after.filter((l) => /error_type="(upstream_error|413|503|504)"/.test(l))).toEqual([]);
   });
 
   it("malformed request (no model): the SDK raises the 400 invalid_request_error the gateway sent", async () => {
