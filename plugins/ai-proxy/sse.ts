@@ -320,15 +320,15 @@ export class SseWriter {
     this.close();
   }
 
-  /** Starts an event (`event: name`, when named, then `data: `); write its one-line data, then close(). */
+  /**
+   * Starts an event (`event: name`, when named, then `data: `); write its one-line data, then close().
+   * `name` must be ASCII: it is written unit by unit, as the translators' event names (constants) are.
+   */
   open(name: string): JsonWriter {
     const w = this.out;
     if (unitCount(changetype<usize>(name))) {
       w.ascii("event: ");
-      // Event names are ASCII constants: written unit by unit, encoded only when one is not.
-      if (isAscii(name)) w.ascii(name);
-      else w.rawBuffer(String.UTF8.encode(name));
-      w.byte(0x0a);
+      w.ascii(name).byte(0x0a);
     }
     return w.ascii("data: ");
   }
@@ -353,11 +353,4 @@ export class SseWriter {
   clear(): void {
     this.out.reset();
   }
-}
-
-function isAscii(s: string): bool {
-  const units = changetype<usize>(s);
-  const n = unitCount(units);
-  for (let i = 0; i < n; i++) if (load<u16>(units + (<usize>i << 1)) >= 0x80) return false;
-  return true;
 }
