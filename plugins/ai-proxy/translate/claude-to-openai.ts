@@ -212,8 +212,7 @@ export class ClaudeToOpenAi extends ResponseTranslator {
 
   /** message_start: the message's id and model name the chunks. */
   private started(id: string, model: string): void {
-    this.chunks.id = id;
-    if (model.length) this.chunks.model = model;
+    this.chunks.name(id, model, 0);
   }
 
   private text(text: string, out: SseWriter): void {

@@ -87,10 +87,8 @@ export class GeminiToOpenAi extends ResponseTranslator {
   }
 
   private name(responseId: string, version: string): void {
-    const c = this.chunks;
-    c.created = unixSeconds();
-    c.id = "chatcmpl-" + (responseId.length ? responseId : c.created.toString());
-    if (version.length) c.model = version;
+    const created = unixSeconds();
+    this.chunks.name("chatcmpl-" + (responseId.length ? responseId : created.toString()), version, created);
   }
 
   private callId(call: JSON.Obj): string {

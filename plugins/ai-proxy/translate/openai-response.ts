@@ -92,46 +92,33 @@ export function writeCompletion(id: string, model: string, choices: Choice[], us
 
 /** Writes the chunks of one OpenAI stream; every chunk carries the same id, model and creation time. */
 export class ChunkStream {
-  private _id: string = "";
-  private _model: string = "";
-  private _created: i64 = 0;
+  /** The chunks' id, model and creation time (0: the time of the first chunk). Set through name(). */
+  id: string = "";
+  model: string;
+  created: i64 = 0;
   private started: bool = false;
   /** The chunks' common beginning, `{"id":…,"object":…,"created":…,"model":…,`, written once. */
   private head: ArrayBuffer | null = null;
 
   constructor(model: string) {
-    this._model = model;
+    this.model = model;
   }
 
-  get id(): string {
-    return this._id;
-  }
-  set id(id: string) {
-    this._id = id;
-    this.head = null;
-  }
-  get model(): string {
-    return this._model;
-  }
-  set model(model: string) {
-    this._model = model;
-    this.head = null;
-  }
-  get created(): i64 {
-    return this._created;
-  }
-  set created(created: i64) {
-    this._created = created;
+  /** Names the chunks from here on: `model` "" and `created` 0 keep the ones they have. */
+  name(id: string, model: string, created: i64): void {
+    this.id = id;
+    if (model.length) this.model = model;
+    if (created != 0) this.created = created;
     this.head = null;
   }
 
   private open(out: SseWriter): JsonWriter {
     let head = this.head;
     if (head === null) {
-      if (this._created == 0) this._created = unixSeconds();
+      if (this.created == 0) this.created = unixSeconds();
       const w = new JsonWriter(128);
-      w.ascii('{"id":').string(this._id).ascii(',"object":"chat.completion.chunk","created":').integer(this._created);
-      head = w.ascii(',"model":').string(this._model).ascii(",").toBuffer();
+      w.ascii('{"id":').string(this.id).ascii(',"object":"chat.completion.chunk","created":').integer(this.created);
+      head = w.ascii(',"model":').string(this.model).ascii(",").toBuffer();
       this.head = head;
     }
     return out.open("").rawBuffer(head);
