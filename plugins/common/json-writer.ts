@@ -128,8 +128,22 @@ export class JsonWriter {
     return this.string(k).byte(0x3a);
   }
 
+  /** A whole number in decimal, as `n.toString()` spells it: digits written in place, no string made. */
   integer(n: i64): JsonWriter {
-    return this.ascii(n.toString());
+    // The magnitude as unsigned: -i64.MIN_VALUE wraps to itself, which as u64 is its magnitude.
+    let u = <u64>(n < 0 ? -n : n);
+    let size = n < 0 ? 2 : 1;
+    for (let t = u; t >= 10; t /= 10) size++;
+    this.reserve(size);
+    const base = changetype<usize>(this.buf) + this.len;
+    if (n < 0) store<u8>(base, 0x2d);
+    let o = base + size;
+    do {
+      store<u8>(--o, <u8>(0x30 + u % 10));
+      u /= 10;
+    } while (u);
+    this.len += size;
+    return this;
   }
 
   float(f: f64): JsonWriter {

@@ -11,7 +11,6 @@ import { parseJson, readUsageAt, readUsageObject, Usage } from "../usage";
 import { Elements, JsonView, Kind, Members } from "./json-path";
 import { isJson } from "../../common/json-valid";
 import { writeStringLiteral } from "./json-string";
-import { smallInteger } from "./openai-response";
 
 // ---- request: Anthropic Messages → OpenAI chat completions
 
@@ -279,7 +278,7 @@ export class ClientTranslator {
 
   private closeBlock(out: SseWriter): void {
     if (this.open < 0) return;
-    smallInteger(out.open("content_block_stop").ascii('{"type":"content_block_stop","index":'), this.open).byte(0x7d);
+    out.open("content_block_stop").ascii('{"type":"content_block_stop","index":').integer(this.open).byte(0x7d);
     out.close();
     this.open = -1;
   }
@@ -289,7 +288,7 @@ export class ClientTranslator {
     this.closeBlock(out);
     this.open = this.nextIndex++;
     this.openIsText = true;
-    smallInteger(out.open("content_block_start").ascii('{"type":"content_block_start","index":'), this.open).ascii(',"content_block":{"type":"text","text":""}}');
+    out.open("content_block_start").ascii('{"type":"content_block_start","index":').integer(this.open).ascii(',"content_block":{"type":"text","text":""}}');
     out.close();
   }
 
@@ -397,7 +396,7 @@ export class ClientTranslator {
   /** Starts a text delta event (opening the text block first if needed); write the text, then close. */
   private openTextDelta(out: SseWriter): JsonWriter {
     this.openText(out);
-    const w = smallInteger(out.open("content_block_delta").ascii('{"type":"content_block_delta","index":'), this.open);
+    const w = out.open("content_block_delta").ascii('{"type":"content_block_delta","index":').integer(this.open);
     return w.ascii(',"delta":{"type":"text_delta","text":');
   }
 

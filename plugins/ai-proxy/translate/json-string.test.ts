@@ -10,6 +10,7 @@ interface Harness {
   memory: WebAssembly.Memory;
   inputBuffer(size: number): number;
   literal(len: number): number;
+  integer(n: bigint): void;
   output(which: number): number;
   outputLength(which: number): number;
 }
@@ -72,6 +73,34 @@ describe("writeStringLiteral writes what decoding and JsonWriter.string write", 
         expectSameLiteral(Buffer.concat([Buffer.from('"'), ...parts, Buffer.from('"')]));
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe("JsonWriter.integer spells a number as toString does", () => {
+  const written = (n: bigint): [string, string] => {
+    h.integer(n);
+    const read = (which: number) => Buffer.from(new Uint8Array(h.memory.buffer, h.output(which), h.outputLength(which))).toString("latin1");
+    return [read(0), read(1)];
+  };
+
+  it("at the edges: one digit, powers of ten, negatives, the i64 extremes", () => {
+    const MAX = 2n ** 63n - 1n, MIN = -(2n ** 63n);
+    for (const n of [0n, 1n, 9n, 10n, 11n, 99n, 100n, 1_000_000_007n, 10n ** 18n, MAX, -1n, -9n, -10n, -(10n ** 18n), MIN + 1n, MIN]) {
+      const [fast, spelled] = written(n);
+      expect(spelled).toBe(n.toString());
+      expect(fast, `integer(${n})`).toBe(spelled);
+    }
+  });
+
+  it("on random i64s", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (n) => {
+        const [fast, spelled] = written(n);
+        expect(fast).toBe(spelled);
+        expect(fast).toBe(n.toString());
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -127,7 +127,7 @@ export class ChunkStream {
   /** Starts a chunk with one choice; the caller writes the delta object, then calls closeChoice. */
   private openChoice(out: SseWriter, index: i32): JsonWriter {
     const w = this.open(out).ascii('"choices":[{"index":');
-    return smallInteger(w, index).ascii(',"delta":');
+    return w.integer(index).ascii(',"delta":');
   }
 
   /** Ends a chunk opened by openChoice; `finish` "" for none. */
@@ -202,9 +202,4 @@ export class ChunkStream {
     w.ascii('{"error":{"message":').string(message).ascii(',"type":').string(type).ascii(',"param":null,"code":null}}');
     out.close();
   }
-}
-
-/** A non-negative index as JsonWriter.integer writes it, without making a string for one digit. */
-export function smallInteger(w: JsonWriter, n: i64): JsonWriter {
-  return n >= 0 && n <= 9 ? w.byte(<u8>(0x30 + n)) : w.integer(n);
 }

@@ -1,5 +1,7 @@
 // Test-only module for translate/json-string.test.ts: writeStringLiteral (json-string.ts) beside what it
-// stands in for, decoding the literal and writing the text again. Compiled by test/support/asc.ts; never shipped.
+// stands in for, decoding the literal and writing the text again; and JsonWriter.integer, which the
+// translators write every index and count with, beside i64.toString. Compiled by test/support/asc.ts;
+// never shipped.
 import { checkJson } from "../../../common/json-check";
 import { JsonWriter } from "../../../common/json-writer";
 import { decodeString } from "../json-path";
@@ -27,6 +29,12 @@ export function literal(len: i32): bool {
   outputs[0] = fast.toBuffer();
   outputs[1] = new JsonWriter(16).string(decodeString(p, 0, len)).toBuffer();
   return true;
+}
+
+/** `n` written both ways: output(0) by JsonWriter.integer, output(1) as `n.toString()`, encoded. */
+export function integer(n: i64): void {
+  outputs[0] = new JsonWriter(1).integer(n).toBuffer();
+  outputs[1] = String.UTF8.encode(n.toString());
 }
 
 export function output(which: i32): usize {
