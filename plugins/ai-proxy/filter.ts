@@ -135,7 +135,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
   private streamFailed: bool = false;
   private errorCode: string = "";
   /** An error response Envoy generated itself (not the provider's): its metric label, else "". */
-  private envoyReply: string = "";
+  private envoyLabel: string = "";
   private readonly usage: Usage = new Usage();
   /** Where the provider request went, kept when failover or retries need it. */
   private target: ProviderRequest | null = null;
@@ -372,7 +372,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
         }
       }
     }
-    if (local !== null && this.status >= 400) this.envoyReply = local.label;
+    if (local !== null && this.status >= 400) this.envoyLabel = local.label;
     const contentType = getHeaderString(MapType.ResponseHeaders, H_CONTENT_TYPE);
     const translating = this.prepareResponse(pc, contentType);
     if ((translating || this.reshapeError || this.isSse) && !end_of_stream) {
@@ -622,7 +622,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
 
   private errorType(): string {
     // Set only when the plugin had not answered itself; outranks the reshaping's upstream_error.
-    if (this.envoyReply.length) return this.envoyReply;
+    if (this.envoyLabel.length) return this.envoyLabel;
     if (this.errorCode.length) return this.errorCode;
     if (this.streamFailed) return "upstream_error";
     if (this.streamBroken) return "stream_incomplete";
