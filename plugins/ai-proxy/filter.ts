@@ -10,7 +10,7 @@ import { checkJson } from "../common/json-check";
 import { isJson } from "../common/json-valid";
 import { JSON, JsonWriter, parseValid } from "../common/json-writer";
 import {
-  BufferType, getBufferBytes, getHeaderString, MapType, nowNanos, removeHeader, replaceHeader,
+  BufferType, getBufferBytes, getHeaderString, MapType, nowNanos, peekHeader, removeHeader, replaceHeader,
   sendLocalReply, setBufferBytes, setBufferFrom, setProperty,
 } from "../common/host";
 import { PluginContext, PluginRoot } from "../common/plugin";
@@ -163,7 +163,7 @@ export class AiProxyContext extends PluginContext<AiProxyRoot> {
     if (api == Api.None && !pc.original && prompt === null) return FilterHeadersStatusValues.Continue;
     this.pc = pc;
     this.api = api;
-    this.protocol = clientProtocolOf(api, api == Api.Models && getHeaderString(MapType.RequestHeaders, H_ANTHROPIC_VERSION) !== null);
+    this.protocol = clientProtocolOf(api, api == Api.Models && peekHeader(MapType.RequestHeaders, H_ANTHROPIC_VERSION) !== null);
     this.startNs = nowNanos();
     const consumer = getHeaderString(MapType.RequestHeaders, CONSUMER_HEADER);
     if (consumer !== null) this.consumer = consumer;
