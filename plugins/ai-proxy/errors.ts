@@ -57,8 +57,11 @@ export function readProviderError(body: ArrayBuffer, status: u32): ProviderError
   return new ProviderError("provider answered HTTP " + status.toString(), "");
 }
 
-/** Anthropic's error types: an error already named with one keeps it. */
-const ANTHROPIC_TYPES = ["invalid_request_error", "authentication_error", "permission_error", "not_found_error", "request_too_large", "rate_limit_error", "api_error", "overloaded_error"];
+/** Anthropic's error types (its errors reference, billing_error and timeout_error included): an error already named with one keeps it. */
+const ANTHROPIC_TYPES = [
+  "invalid_request_error", "authentication_error", "billing_error", "permission_error", "not_found_error", "request_too_large",
+  "rate_limit_error", "api_error", "timeout_error", "overloaded_error",
+];
 
 /** Anthropic's type for an error inside a stream (no status to go by): its own names kept, else api_error. */
 function anthropicEventType(type: string): string {

@@ -93,6 +93,15 @@ describe("an error event inside a provider's stream reaches the client once, in 
     expect(translated.data.error.type).toBe("api_error");
   });
 
+  it.each(["billing_error", "timeout_error", "overloaded_error"])("keeps the Anthropic type %s named by a translated stream's error", async (type) => {
+    const p = PROVIDERS.openai;
+    const error = `data: ${JSON.stringify({ error: { message: "provider says no", type, param: null, code: null } })}\n\n`;
+    const res = await gateway(p.config).request({ method: "POST", path: "/v1/messages", body: anthropicRequest, upstream: { headers: SSE, chunks: [...p.head, error] } });
+    const last = parseSse(res.text()).pop()!;
+    expect(last.event).toBe("error");
+    expect(last.data).toEqual({ type: "error", error: { type, message: "provider says no" } });
+  });
+
   it.each(["claude", "gemini", "openai"] as const)("the OpenAI SDK raises the %s provider's message after the text so far", async (provider) => {
     const p = PROVIDERS[provider];
     const gw = gateway(p.config);
