@@ -343,13 +343,15 @@ export class ClientTranslator {
     let id = -1, usage = -1, choices = -1;
     // One cursor, reused for each object in turn (nothing allocated per chunk).
     const m = this.members.over(doc, root);
+    let error = false;
     while (m.next()) {
       if (m.is("id")) id = m.value;
       else if (m.is("usage")) usage = m.value;
       else if (m.is("choices")) choices = m.value;
+      else if (m.is("error")) error = doc.kind(m.value) == Kind.Object;
     }
-    // No choices at all: an error (OpenAI's in-stream `{"error":…}`) or an unusual shape, read from the tree.
-    if (doc.kind(choices) != Kind.Array) return false;
+    // An error object (OpenAI's in-stream `{"error":…}`, choices or not) or no choices at all: the tree's.
+    if (error || doc.kind(choices) != Kind.Array) return false;
     let finish = -1, content = -1;
     const e = this.elements.over(doc, choices);
     let choice = -1;

@@ -165,8 +165,14 @@ const openAiChunk = fc.record({
   choices: fc.oneof({ arbitrary: fc.array(openAiChoice, { minLength: 1, maxLength: 1 }), weight: 8 }, { arbitrary: fc.array(openAiChoice, { maxLength: 3 }), weight: 2 }, { arbitrary: junk, weight: 1 }),
   usage: fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: fc.constant(null), weight: 1 }, { arbitrary: openAiUsage, weight: 2 }, { arbitrary: junk, weight: 1 }),
 });
-/** OpenAI's in-stream error, `{"error":{…}}` without choices: it fails the stream, and both readings must agree on that. */
-const openAiError = fc.record({ error: usually(fc.record({ message: usually(text), type: usually(fc.constantFrom("server_error", "rate_limit_error")) })) });
+/**
+ * OpenAI's in-stream error, `{"error":{…}}`, sometimes beside a choice (not a shape OpenAI sends, but a
+ * chunk may be anything): it fails the stream, and both readings must agree on that.
+ */
+const openAiError = fc.record({
+  error: usually(fc.record({ message: usually(text), type: usually(fc.constantFrom("server_error", "rate_limit_error")) })),
+  choices: maybe(fc.array(openAiChoice, { minLength: 1, maxLength: 1 })),
+});
 const openAiEvent = fc.oneof({ arbitrary: openAiChunk, weight: 12 }, { arbitrary: openAiError, weight: 1 });
 
 const claudeUsage = fc.record({ input_tokens: maybe(count), cache_creation_input_tokens: maybe(count), cache_read_input_tokens: maybe(count), output_tokens: maybe(count) });
