@@ -1,6 +1,7 @@
 // IP addresses and CIDR blocks for `limit_by_per_ip`. Every address is held as 16 bytes: IPv4 as an
 // IPv4-mapped IPv6 address (::ffff:a.b.c.d), so an IPv4 block /n is the mapped block /(96+n) and never
 // matches a native IPv6 address, as Go's net.IP comparison (which Higress uses) behaves.
+import { hexDigit } from "../common/bytes";
 
 export const IP_SIZE = 16;
 
@@ -40,13 +41,6 @@ function parseIpv4(ptr: usize, len: i32, out: usize): bool {
   return part == 4;
 }
 
-function hexValue(c: i32): i32 {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  return -1;
-}
-
 function parseIpv6(ptr: usize, len: i32, out: usize): bool {
   memory.fill(out, 0, IP_SIZE);
   let groups = 0; // 16-bit groups written
@@ -77,7 +71,7 @@ function parseIpv6(ptr: usize, len: i32, out: usize): bool {
     if (digits == 0 || digits > 4) return false;
     let value = 0;
     for (let k = i; k < j; k++) {
-      const h = hexValue(load<u8>(ptr + <usize>k));
+      const h = hexDigit(load<u8>(ptr + <usize>k));
       if (h < 0) return false;
       value = (value << 4) | h;
     }

@@ -22,7 +22,8 @@ export function fnv1a(ptr: usize, len: i32): u32 {
   return h;
 }
 
-function hexVal(c: i32): i32 {
+/** The value of an ASCII hex digit, or -1. */
+export function hexDigit(c: i32): i32 {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
   if (c >= 65 && c <= 70) return c - 55;
@@ -35,8 +36,8 @@ export function fromHex(text: string): ArrayBuffer | null {
   const out = new ArrayBuffer(text.length >> 1);
   const p = changetype<usize>(out);
   for (let i = 0; i < text.length; i += 2) {
-    const hi = hexVal(text.charCodeAt(i));
-    const lo = hexVal(text.charCodeAt(i + 1));
+    const hi = hexDigit(text.charCodeAt(i));
+    const lo = hexDigit(text.charCodeAt(i + 1));
     if (hi < 0 || lo < 0) return null;
     store<u8>(p + (i >> 1), <u8>((hi << 4) | lo));
   }

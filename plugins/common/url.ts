@@ -1,13 +1,6 @@
 // URL pieces plugins need: splitting :path, percent-decoding, and reading query parameters the way
 // Higress's C++ plugins do (names and values percent-decoded, '+' left as is, first occurrence wins).
-
-/** The value of an ASCII hex digit, or -1. */
-export function hexDigit(c: u8): i32 {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
+import { hexDigit } from "./bytes";
 
 /** Percent-decodes bytes; a '%' not followed by two hex digits is kept literally. */
 export function percentDecode(ptr: usize, len: i32): ArrayBuffer {

@@ -1,6 +1,7 @@
 // What a block rule is matched against besides the raw bytes: the same text with percent-encoding and
 // JSON string escapes undone, so `pass%77ord` and `pass\u0077ord` are caught like `password`.
-import { hasPercent, hexDigit, percentDecode } from "../common/url";
+import { hexDigit } from "../common/bytes";
+import { hasPercent, percentDecode } from "../common/url";
 
 function hasBackslash(ptr: usize, len: i32): bool {
   for (let i = 0; i < len; i++) if (load<u8>(ptr + i) == 0x5c) return true;

@@ -1,6 +1,7 @@
 // Reading a pattern: position, the first error found (parsing never throws: it records the error
 // here and unwinds), code points, escapes and bracketed classes. The structure of a pattern
 // (groups, alternation, repetition) is parser.ts's job.
+import { hexDigit } from "../bytes";
 import { CodepointSet, MAX_CODEPOINT, namedClass } from "./codepoint-set";
 
 export class PatternReader {
@@ -104,8 +105,8 @@ export class PatternReader {
     let count = 0;
     const braced = this.peek() == 0x7b;
     if (braced) this.pos++;
-    while ((braced || count < digits) && hexValue(this.peek()) >= 0 && value <= MAX_CODEPOINT) {
-      value = value * 16 + hexValue(this.peek());
+    while ((braced || count < digits) && hexDigit(this.peek()) >= 0 && value <= MAX_CODEPOINT) {
+      value = value * 16 + hexDigit(this.peek());
       if (value > MAX_CODEPOINT) break;
       this.pos++;
       count++;
@@ -201,8 +202,3 @@ export function isDigit(c: i32): bool {
   return <u32>(c - 0x30) < 10;
 }
 
-function hexValue(c: i32): i32 {
-  if (isDigit(c)) return c - 0x30;
-  const lower = c | 0x20;
-  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
-}
