@@ -7,7 +7,7 @@
 // their source text: patches/assemblyscript-json+1.1.0.patch), without the decoder, which trusts
 // its input and parses floats with AssemblyScript's parseFloat (wrong for long mantissas).
 import { JSON } from "assemblyscript-json/assembly";
-import { isJson, MAX_JSON_DEPTH } from "./json-valid";
+import { digitsEnd, isJson, MAX_JSON_DEPTH, ws } from "./json-valid";
 
 // The scanner's loops keep the input and the position in locals and reach the Scanner object only
 // to hand results over: a field read and write per byte cost both time and code.
@@ -15,18 +15,6 @@ import { isJson, MAX_JSON_DEPTH } from "./json-valid";
 /** The byte at `pos`, or -1 past the end. */
 @inline function byteAt(ptr: usize, len: i32, pos: i32): i32 {
   return pos < len ? <i32>load<u8>(ptr + <usize>pos) : -1;
-}
-
-/** The position after the JSON whitespace at `pos`. */
-function skipWhitespace(ptr: usize, len: i32, pos: i32): i32 {
-  for (let c = byteAt(ptr, len, pos); c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d; c = byteAt(ptr, len, pos)) pos++;
-  return pos;
-}
-
-/** The position after the decimal digits at `pos`. */
-function skipDigits(ptr: usize, len: i32, pos: i32): i32 {
-  while (<u32>(byteAt(ptr, len, pos) - 0x30) < 10) pos++;
-  return pos;
 }
 
 class Scanner {
@@ -49,7 +37,7 @@ class Scanner {
   ws(): i32 {
     const ptr = this.ptr;
     const len = this.len;
-    const pos = skipWhitespace(ptr, len, this.pos);
+    const pos = ws(ptr, this.pos, len);
     this.pos = pos;
     return byteAt(ptr, len, pos);
   }
@@ -116,20 +104,20 @@ class Scanner {
     if (byteAt(ptr, len, pos) == 0x2d) pos++;
     if (byteAt(ptr, len, pos) == 0x30) pos++;
     else {
-      const end = skipDigits(ptr, len, pos);
+      const end = digitsEnd(ptr, pos, len);
       if (end == pos) return this.fail("bad number", pos);
       pos = end;
     }
     const integerEnd = pos;
     if (byteAt(ptr, len, pos) == 0x2e) {
-      const end = skipDigits(ptr, len, ++pos);
+      const end = digitsEnd(ptr, ++pos, len);
       if (end == pos) return this.fail("bad fraction", pos);
       pos = end;
     }
     if ((byteAt(ptr, len, pos) | 0x20) == 0x65) {
       const sign = byteAt(ptr, len, ++pos);
       if (sign == 0x2b || sign == 0x2d) pos++;
-      const end = skipDigits(ptr, len, pos);
+      const end = digitsEnd(ptr, pos, len);
       if (end == pos) return this.fail("bad exponent", pos);
       pos = end;
     }

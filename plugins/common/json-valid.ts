@@ -12,8 +12,9 @@ const VALUE = 0; // a value is expected
 const KEY = 1; // a member's key is expected (after `{` or `,` in an object)
 const AFTER = 2; // a value just ended
 
+/** The position after the JSON whitespace at `i` (of `n` bytes at `p`). */
 // @ts-ignore: decorator
-@inline function ws(p: usize, i: i32, n: i32): i32 {
+@inline export function ws(p: usize, i: i32, n: i32): i32 {
   while (i < n) {
     const c = load<u8>(p + i);
     if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
@@ -51,7 +52,8 @@ function stringEnd(p: usize, i: i32, n: i32): i32 {
   return -1;
 }
 
-function digitsEnd(p: usize, i: i32, n: i32): i32 {
+/** The position after the decimal digits at `i` (of `n` bytes at `p`). */
+export function digitsEnd(p: usize, i: i32, n: i32): i32 {
   while (i < n && <u32>load<u8>(p + i) - 0x30 < 10) i++;
   return i;
 }
