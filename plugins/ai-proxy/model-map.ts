@@ -19,10 +19,6 @@ export class ModelMapping {
   private entries: Entry[] = [];
   private fallback: string | null = null;
 
-  get isEmpty(): bool {
-    return this.entries.length == 0 && this.fallback === null;
-  }
-
   /** The upstream model for `model` (the same model when nothing maps it). */
   map(model: string): string {
     const entries = this.entries;

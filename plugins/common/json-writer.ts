@@ -148,7 +148,7 @@ export class JsonWriter {
 
   float(f: f64): JsonWriter {
     if (!isFinite(f)) return this.ascii("null");
-    if (f == Math.floor(f) && Math.abs(f) < 1e15) return this.ascii((<i64>f).toString());
+    if (f == Math.floor(f) && Math.abs(f) < 1e15) return this.integer(<i64>f);
     return this.ascii(f.toString());
   }
 
